@@ -1,0 +1,41 @@
+# liburing for Go. The two commands a new user needs:
+#   make example   build liburing when needed and run the examples
+#   make test      vet, the tests under -race, and a GOEXPERIMENT=cgocheck2 run
+GO ?= go
+CGO_CFLAGS_BASE ?= -O2 -g
+# Go's build cache does not see changes to the C library cgo links, so every
+# go command here carries the fingerprint of the built liburing in CGO_CFLAGS:
+# switching liburing (2.6 submodule, LIBURING_SRC, 2.9 fallback) rebuilds.
+GOENV = CGO_ENABLED=1 CGO_CFLAGS="$(CGO_CFLAGS_BASE) -DLIBURING_GO_STAMP=$$(cat build/liburing/STAMP)"
+TESTFLAGS ?=
+
+.PHONY: all lib example test vet test-race test-cgocheck2 generate check-generated clean
+
+all: lib
+
+lib:
+	./build.sh
+
+example: lib
+	$(GOENV) $(GO) run ./examples/open_write_read_close
+	$(GOENV) $(GO) run ./examples/probe
+
+generate: lib
+	$(GOENV) $(GO) generate .
+
+check-generated:
+	$(GO) run ./internal/gen -check
+
+vet: lib
+	$(GOENV) $(GO) vet ./...
+
+test-race: lib
+	$(GOENV) $(GO) test -race -count=1 $(TESTFLAGS) ./...
+
+test-cgocheck2: lib
+	$(GOENV) GOEXPERIMENT=cgocheck2 $(GO) test -count=1 $(TESTFLAGS) ./...
+
+test: lib check-generated vet test-race test-cgocheck2
+
+clean:
+	rm -rf build

@@ -1,0 +1,5 @@
+//go:build linux && cgo
+
+package liburing
+
+//go:generate go run ./internal/gen

@@ -1,0 +1,42 @@
+/* liburing_cgo.h: the C side of the Go binding.
+ *
+ * Include this header (after pointing the compiler at build/liburing/include)
+ * to use the same liburing as the Go package. It holds only what cgo cannot
+ * call directly: function-like macros of liburing.h become small static
+ * inline functions here, and the batched entry points live in liburing_cgo.c.
+ */
+#ifndef LIBURING_GO_CGO_H
+#define LIBURING_GO_CGO_H
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <liburing.h>
+#include <liburing/io_uring_version.h>
+
+#if !defined(IO_URING_VERSION_MAJOR) || IO_URING_VERSION_MAJOR < 2 || \
+	(IO_URING_VERSION_MAJOR == 2 && IO_URING_VERSION_MINOR < 6)
+#error "liburing-go needs liburing 2.6 or newer"
+#endif
+
+/* io_uring_cqe_shift(ring): 1 on IORING_SETUP_CQE32 rings, else 0. */
+static inline unsigned lg_cqe_shift(const struct io_uring *ring)
+{
+	return io_uring_cqe_shift(ring);
+}
+
+/* io_uring_cqe_index(ring, ptr, mask): the CQE array index of ptr. */
+static inline unsigned lg_cqe_index(const struct io_uring *ring, unsigned ptr, unsigned mask)
+{
+	return io_uring_cqe_index(ring, ptr, mask);
+}
+
+/* A zeroed struct io_uring in C memory, so that every cgo call that takes
+ * the ring passes a C pointer (no cgo pointer checks) and the kernel-shared
+ * pointers inside it never live in Go memory. */
+static inline struct io_uring *lg_ring_alloc(void)
+{
+	return calloc(1, sizeof(struct io_uring));
+}
+
+#endif
