@@ -12,7 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <liburing.h>
+#if defined(__has_include) && !__has_include(<liburing/io_uring_version.h>)
+#error "liburing-go needs liburing 2.6 or newer; this liburing predates 2.4 (no io_uring_version.h)"
+#else
 #include <liburing/io_uring_version.h>
+#endif
 
 #if !defined(IO_URING_VERSION_MAJOR) || IO_URING_VERSION_MAJOR < 2 || \
 	(IO_URING_VERSION_MAJOR == 2 && IO_URING_VERSION_MINOR < 6)
