@@ -113,13 +113,22 @@ func (v *Iovec) Len() int {
 	return v.n
 }
 
-// Ptr is the struct iovec * to pass to PrepReadv, PrepWritev,
-// RegisterBuffers and friends; nil after Close.
-func (v *Iovec) Ptr() unsafe.Pointer {
+// Ptr is the struct iovec array (in C memory) to pass to PrepReadv,
+// PrepWritev and friends; nil after Close.
+func (v *Iovec) Ptr() *unix.Iovec {
 	if v == nil {
 		return nil
 	}
-	return unsafe.Pointer(v.c)
+	return (*unix.Iovec)(unsafe.Pointer(v.c))
+}
+
+// Slice is the struct iovec array as a Go slice over the same C memory (for
+// RegisterBuffers); nil after Close.
+func (v *Iovec) Slice() []unix.Iovec {
+	if v == nil || v.c == nil {
+		return nil
+	}
+	return unsafe.Slice(v.Ptr(), v.n)
 }
 
 // Base returns buffer i's iov_base.

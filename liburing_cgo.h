@@ -11,6 +11,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <signal.h>
 #include <liburing.h>
 #if defined(__has_include) && !__has_include(<liburing/io_uring_version.h>)
 #error "liburing-go needs liburing 2.6 or newer; this liburing predates 2.4 (no io_uring_version.h)"

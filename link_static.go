@@ -7,7 +7,7 @@ package liburing
 // build/liburing. Run `make` (or ./build.sh) once before `go build`.
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/build/liburing/include
+#cgo CFLAGS: -D_GNU_SOURCE -I${SRCDIR}/build/liburing/include
 #cgo LDFLAGS: ${SRCDIR}/build/liburing/lib/liburing.a
 */
 import "C"

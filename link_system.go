@@ -6,6 +6,7 @@ package liburing
 // liburing_cgo.h stops the build at compile time when it is older than 2.6.
 
 /*
+#cgo CFLAGS: -D_GNU_SOURCE
 #cgo pkg-config: liburing
 */
 import "C"

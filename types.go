@@ -109,3 +109,152 @@ type Params struct {
 	SQOff        IoSqringOffsets
 	CQOff        IoCqringOffsets
 }
+
+// KernelTimespec is struct __kernel_timespec: the 64-bit timespec io_uring
+// uses for timeouts and waits, on every architecture.
+type KernelTimespec struct {
+	Sec  int64 // tv_sec
+	Nsec int64 // tv_nsec
+}
+
+// FutexWaitv is struct futex_waitv, one futex of IORING_OP_FUTEX_WAITV.
+type FutexWaitv struct {
+	Val      uint64
+	Uaddr    uint64
+	Flags    uint32
+	Reserved uint32 // __reserved
+}
+
+// Restriction is struct io_uring_restriction, one entry for
+// RegisterRestrictions. Op is the union of register_op, sqe_op and
+// sqe_flags, chosen by Opcode (IORING_RESTRICTION_*).
+type Restriction struct {
+	Opcode uint16
+	Op     uint8
+	Resv   uint8
+	Resv2  [3]uint32
+}
+
+// Buf is struct io_uring_buf, one provided buffer in a buffer ring.
+type Buf struct {
+	Addr uint64
+	Len  uint32
+	Bid  uint16
+	Resv uint16
+}
+
+// BufRing is struct io_uring_buf_ring: the head of a provided-buffer ring.
+// Its tail overlays the resv field of the ring's first Buf.
+type BufRing struct {
+	Resv1 uint64
+	Resv2 uint32
+	Resv3 uint16
+	Tail  uint16
+}
+
+// Bufs returns the ring's n buffer slots (bufs[0..n-1]); n must be the
+// number of entries the ring was set up with.
+func (br *BufRing) Bufs(n int) []Buf {
+	return unsafe.Slice((*Buf)(unsafe.Pointer(br)), n)
+}
+
+// BufReg is struct io_uring_buf_reg, the argument of RegisterBufRing.
+type BufReg struct {
+	RingAddr    uint64
+	RingEntries uint32
+	Bgid        uint16
+	Flags       uint16 // IOU_PBUF_RING_*
+	Resv        [3]uint64
+}
+
+// BufStatus is struct io_uring_buf_status, the argument of
+// IORING_REGISTER_PBUF_STATUS.
+type BufStatus struct {
+	BufGroup uint32
+	Head     uint32
+	Resv     [8]uint32
+}
+
+// Napi is struct io_uring_napi, the argument of RegisterNapi.
+type Napi struct {
+	BusyPollTo     uint32
+	PreferBusyPoll uint8
+	Pad            [3]uint8
+	Resv           uint64
+}
+
+// GeteventsArg is struct io_uring_getevents_arg, passed with
+// IORING_ENTER_EXT_ARG. MinWaitUsec is pad in liburing 2.6's header.
+type GeteventsArg struct {
+	Sigmask     uint64
+	SigmaskSz   uint32
+	MinWaitUsec uint32
+	Ts          uint64
+}
+
+// SyncCancelReg is struct io_uring_sync_cancel_reg, the argument of
+// RegisterSyncCancel. Opcode (with IORING_ASYNC_CANCEL_OP) and the pads are
+// pad[4] in liburing 2.6's header.
+type SyncCancelReg struct {
+	Addr    uint64
+	Fd      int32
+	Flags   uint32 // IORING_ASYNC_CANCEL_*
+	Timeout KernelTimespec
+	Opcode  uint8
+	Pad     [7]uint8
+	Pad2    [3]uint64
+}
+
+// FileIndexRange is struct io_uring_file_index_range, the argument of
+// IORING_REGISTER_FILE_ALLOC_RANGE.
+type FileIndexRange struct {
+	Off  uint32
+	Len  uint32
+	Resv uint64
+}
+
+// RecvmsgOut is struct io_uring_recvmsg_out, the header a multishot recvmsg
+// writes at the start of each buffer.
+type RecvmsgOut struct {
+	Namelen    uint32
+	Controllen uint32
+	Payloadlen uint32
+	Flags      uint32
+}
+
+// RsrcRegister is struct io_uring_rsrc_register, the argument of
+// IORING_REGISTER_FILES2 and IORING_REGISTER_BUFFERS2.
+type RsrcRegister struct {
+	Nr    uint32
+	Flags uint32 // IORING_RSRC_REGISTER_*
+	Resv2 uint64
+	Data  uint64
+	Tags  uint64
+}
+
+// RsrcUpdate is struct io_uring_rsrc_update, the argument of
+// IORING_REGISTER_RING_FDS and IORING_REGISTER_FILES_UPDATE.
+type RsrcUpdate struct {
+	Offset uint32
+	Resv   uint32
+	Data   uint64
+}
+
+// RsrcUpdate2 is struct io_uring_rsrc_update2, the argument of
+// IORING_REGISTER_FILES_UPDATE2 and IORING_REGISTER_BUFFERS_UPDATE.
+type RsrcUpdate2 struct {
+	Offset uint32
+	Resv   uint32
+	Data   uint64
+	Tags   uint64
+	Nr     uint32
+	Resv2  uint32
+}
+
+// FilesUpdate is struct io_uring_files_update, the legacy argument of
+// IORING_REGISTER_FILES_UPDATE.
+type FilesUpdate struct {
+	Offset uint32
+	Resv   uint32
+	Fds    uint64
+}

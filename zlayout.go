@@ -63,11 +63,126 @@ enum {
 	lg_off_struct_io_uring_probe_op_resv = offsetof(struct io_uring_probe_op, resv),
 	lg_off_struct_io_uring_probe_op_flags = offsetof(struct io_uring_probe_op, flags),
 	lg_off_struct_io_uring_probe_op_resv2 = offsetof(struct io_uring_probe_op, resv2),
+	lg_size_struct___kernel_timespec = sizeof(struct __kernel_timespec),
+	lg_off_struct___kernel_timespec_tv_sec = offsetof(struct __kernel_timespec, tv_sec),
+	lg_off_struct___kernel_timespec_tv_nsec = offsetof(struct __kernel_timespec, tv_nsec),
+	lg_size_struct_futex_waitv = sizeof(struct futex_waitv),
+	lg_off_struct_futex_waitv_val = offsetof(struct futex_waitv, val),
+	lg_off_struct_futex_waitv_uaddr = offsetof(struct futex_waitv, uaddr),
+	lg_off_struct_futex_waitv_flags = offsetof(struct futex_waitv, flags),
+	lg_off_struct_futex_waitv___reserved = offsetof(struct futex_waitv, __reserved),
+	lg_size_struct_io_uring_restriction = sizeof(struct io_uring_restriction),
+	lg_off_struct_io_uring_restriction_opcode = offsetof(struct io_uring_restriction, opcode),
+	lg_off_struct_io_uring_restriction_register_op = offsetof(struct io_uring_restriction, register_op),
+	lg_off_struct_io_uring_restriction_resv = offsetof(struct io_uring_restriction, resv),
+	lg_off_struct_io_uring_restriction_resv2 = offsetof(struct io_uring_restriction, resv2),
+	lg_size_struct_io_uring_buf = sizeof(struct io_uring_buf),
+	lg_off_struct_io_uring_buf_addr = offsetof(struct io_uring_buf, addr),
+	lg_off_struct_io_uring_buf_len = offsetof(struct io_uring_buf, len),
+	lg_off_struct_io_uring_buf_bid = offsetof(struct io_uring_buf, bid),
+	lg_off_struct_io_uring_buf_resv = offsetof(struct io_uring_buf, resv),
+	lg_size_struct_io_uring_buf_ring = sizeof(struct io_uring_buf_ring),
+	lg_off_struct_io_uring_buf_ring_resv1 = offsetof(struct io_uring_buf_ring, resv1),
+	lg_off_struct_io_uring_buf_ring_resv2 = offsetof(struct io_uring_buf_ring, resv2),
+	lg_off_struct_io_uring_buf_ring_resv3 = offsetof(struct io_uring_buf_ring, resv3),
+	lg_off_struct_io_uring_buf_ring_tail = offsetof(struct io_uring_buf_ring, tail),
+	lg_size_struct_io_uring_buf_reg = sizeof(struct io_uring_buf_reg),
+	lg_off_struct_io_uring_buf_reg_ring_addr = offsetof(struct io_uring_buf_reg, ring_addr),
+	lg_off_struct_io_uring_buf_reg_ring_entries = offsetof(struct io_uring_buf_reg, ring_entries),
+	lg_off_struct_io_uring_buf_reg_bgid = offsetof(struct io_uring_buf_reg, bgid),
+	lg_off_struct_io_uring_buf_reg_flags = offsetof(struct io_uring_buf_reg, flags),
+	lg_off_struct_io_uring_buf_reg_resv = offsetof(struct io_uring_buf_reg, resv),
+	lg_size_struct_io_uring_buf_status = sizeof(struct io_uring_buf_status),
+	lg_off_struct_io_uring_buf_status_buf_group = offsetof(struct io_uring_buf_status, buf_group),
+	lg_off_struct_io_uring_buf_status_head = offsetof(struct io_uring_buf_status, head),
+	lg_off_struct_io_uring_buf_status_resv = offsetof(struct io_uring_buf_status, resv),
+	lg_size_struct_io_uring_napi = sizeof(struct io_uring_napi),
+	lg_off_struct_io_uring_napi_busy_poll_to = offsetof(struct io_uring_napi, busy_poll_to),
+	lg_off_struct_io_uring_napi_prefer_busy_poll = offsetof(struct io_uring_napi, prefer_busy_poll),
+	lg_off_struct_io_uring_napi_pad = offsetof(struct io_uring_napi, pad),
+	lg_off_struct_io_uring_napi_resv = offsetof(struct io_uring_napi, resv),
+	lg_size_struct_io_uring_getevents_arg = sizeof(struct io_uring_getevents_arg),
+	lg_off_struct_io_uring_getevents_arg_sigmask = offsetof(struct io_uring_getevents_arg, sigmask),
+	lg_off_struct_io_uring_getevents_arg_sigmask_sz = offsetof(struct io_uring_getevents_arg, sigmask_sz),
+	lg_off_struct_io_uring_getevents_arg_ts = offsetof(struct io_uring_getevents_arg, ts),
+	lg_size_struct_io_uring_sync_cancel_reg = sizeof(struct io_uring_sync_cancel_reg),
+	lg_off_struct_io_uring_sync_cancel_reg_addr = offsetof(struct io_uring_sync_cancel_reg, addr),
+	lg_off_struct_io_uring_sync_cancel_reg_fd = offsetof(struct io_uring_sync_cancel_reg, fd),
+	lg_off_struct_io_uring_sync_cancel_reg_flags = offsetof(struct io_uring_sync_cancel_reg, flags),
+	lg_off_struct_io_uring_sync_cancel_reg_timeout = offsetof(struct io_uring_sync_cancel_reg, timeout),
+	lg_size_struct_io_uring_file_index_range = sizeof(struct io_uring_file_index_range),
+	lg_off_struct_io_uring_file_index_range_off = offsetof(struct io_uring_file_index_range, off),
+	lg_off_struct_io_uring_file_index_range_len = offsetof(struct io_uring_file_index_range, len),
+	lg_off_struct_io_uring_file_index_range_resv = offsetof(struct io_uring_file_index_range, resv),
+	lg_size_struct_io_uring_recvmsg_out = sizeof(struct io_uring_recvmsg_out),
+	lg_off_struct_io_uring_recvmsg_out_namelen = offsetof(struct io_uring_recvmsg_out, namelen),
+	lg_off_struct_io_uring_recvmsg_out_controllen = offsetof(struct io_uring_recvmsg_out, controllen),
+	lg_off_struct_io_uring_recvmsg_out_payloadlen = offsetof(struct io_uring_recvmsg_out, payloadlen),
+	lg_off_struct_io_uring_recvmsg_out_flags = offsetof(struct io_uring_recvmsg_out, flags),
+	lg_size_struct_io_uring_rsrc_register = sizeof(struct io_uring_rsrc_register),
+	lg_off_struct_io_uring_rsrc_register_nr = offsetof(struct io_uring_rsrc_register, nr),
+	lg_off_struct_io_uring_rsrc_register_flags = offsetof(struct io_uring_rsrc_register, flags),
+	lg_off_struct_io_uring_rsrc_register_resv2 = offsetof(struct io_uring_rsrc_register, resv2),
+	lg_off_struct_io_uring_rsrc_register_data = offsetof(struct io_uring_rsrc_register, data),
+	lg_off_struct_io_uring_rsrc_register_tags = offsetof(struct io_uring_rsrc_register, tags),
+	lg_size_struct_io_uring_rsrc_update = sizeof(struct io_uring_rsrc_update),
+	lg_off_struct_io_uring_rsrc_update_offset = offsetof(struct io_uring_rsrc_update, offset),
+	lg_off_struct_io_uring_rsrc_update_resv = offsetof(struct io_uring_rsrc_update, resv),
+	lg_off_struct_io_uring_rsrc_update_data = offsetof(struct io_uring_rsrc_update, data),
+	lg_size_struct_io_uring_rsrc_update2 = sizeof(struct io_uring_rsrc_update2),
+	lg_off_struct_io_uring_rsrc_update2_offset = offsetof(struct io_uring_rsrc_update2, offset),
+	lg_off_struct_io_uring_rsrc_update2_resv = offsetof(struct io_uring_rsrc_update2, resv),
+	lg_off_struct_io_uring_rsrc_update2_data = offsetof(struct io_uring_rsrc_update2, data),
+	lg_off_struct_io_uring_rsrc_update2_tags = offsetof(struct io_uring_rsrc_update2, tags),
+	lg_off_struct_io_uring_rsrc_update2_nr = offsetof(struct io_uring_rsrc_update2, nr),
+	lg_off_struct_io_uring_rsrc_update2_resv2 = offsetof(struct io_uring_rsrc_update2, resv2),
+	lg_size_struct_io_uring_files_update = sizeof(struct io_uring_files_update),
+	lg_off_struct_io_uring_files_update_offset = offsetof(struct io_uring_files_update, offset),
+	lg_off_struct_io_uring_files_update_resv = offsetof(struct io_uring_files_update, resv),
+	lg_off_struct_io_uring_files_update_fds = offsetof(struct io_uring_files_update, fds),
+	lg_size_struct_iovec = sizeof(struct iovec),
+	lg_off_struct_iovec_iov_base = offsetof(struct iovec, iov_base),
+	lg_off_struct_iovec_iov_len = offsetof(struct iovec, iov_len),
+	lg_size_struct_open_how = sizeof(struct open_how),
+	lg_off_struct_open_how_flags = offsetof(struct open_how, flags),
+	lg_off_struct_open_how_mode = offsetof(struct open_how, mode),
+	lg_off_struct_open_how_resolve = offsetof(struct open_how, resolve),
+	lg_size_struct_epoll_event = sizeof(struct epoll_event),
+	lg_off_struct_epoll_event_events = offsetof(struct epoll_event, events),
+	lg_size_struct_msghdr = sizeof(struct msghdr),
+	lg_off_struct_msghdr_msg_name = offsetof(struct msghdr, msg_name),
+	lg_off_struct_msghdr_msg_namelen = offsetof(struct msghdr, msg_namelen),
+	lg_off_struct_msghdr_msg_iov = offsetof(struct msghdr, msg_iov),
+	lg_off_struct_msghdr_msg_iovlen = offsetof(struct msghdr, msg_iovlen),
+	lg_off_struct_msghdr_msg_control = offsetof(struct msghdr, msg_control),
+	lg_off_struct_msghdr_msg_controllen = offsetof(struct msghdr, msg_controllen),
+	lg_off_struct_msghdr_msg_flags = offsetof(struct msghdr, msg_flags),
+	lg_size_struct_cmsghdr = sizeof(struct cmsghdr),
+	lg_off_struct_cmsghdr_cmsg_len = offsetof(struct cmsghdr, cmsg_len),
+	lg_off_struct_cmsghdr_cmsg_level = offsetof(struct cmsghdr, cmsg_level),
+	lg_off_struct_cmsghdr_cmsg_type = offsetof(struct cmsghdr, cmsg_type),
+	lg_size_struct_statx = sizeof(struct statx),
+	lg_off_struct_statx_stx_mask = offsetof(struct statx, stx_mask),
+	lg_off_struct_statx_stx_blksize = offsetof(struct statx, stx_blksize),
+	lg_off_struct_statx_stx_mode = offsetof(struct statx, stx_mode),
+	lg_off_struct_statx_stx_ino = offsetof(struct statx, stx_ino),
+	lg_off_struct_statx_stx_size = offsetof(struct statx, stx_size),
+	lg_off_struct_statx_stx_mtime = offsetof(struct statx, stx_mtime),
+	lg_size_struct_sockaddr = sizeof(struct sockaddr),
+	lg_off_struct_sockaddr_sa_family = offsetof(struct sockaddr, sa_family),
+	lg_size_siginfo_t = sizeof(siginfo_t),
+	lg_off_siginfo_t_si_signo = offsetof(siginfo_t, si_signo),
+	lg_size_cpu_set_t = sizeof(cpu_set_t),
+	lg_size_sigset_t = sizeof(sigset_t),
 };
 */
 import "C"
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
 
 // Compile-time layout assertions: each index is 0 only when Go and C agree,
 // so any difference is a build error.
@@ -127,6 +242,117 @@ var (
 	_ = [1]struct{}{}[unsafe.Offsetof(ProbeOp{}.Resv)-C.lg_off_struct_io_uring_probe_op_resv]
 	_ = [1]struct{}{}[unsafe.Offsetof(ProbeOp{}.Flags)-C.lg_off_struct_io_uring_probe_op_flags]
 	_ = [1]struct{}{}[unsafe.Offsetof(ProbeOp{}.Resv2)-C.lg_off_struct_io_uring_probe_op_resv2]
+	_ = [1]struct{}{}[unsafe.Sizeof(KernelTimespec{})-C.lg_size_struct___kernel_timespec]
+	_ = [1]struct{}{}[unsafe.Offsetof(KernelTimespec{}.Sec)-C.lg_off_struct___kernel_timespec_tv_sec]
+	_ = [1]struct{}{}[unsafe.Offsetof(KernelTimespec{}.Nsec)-C.lg_off_struct___kernel_timespec_tv_nsec]
+	_ = [1]struct{}{}[unsafe.Sizeof(FutexWaitv{})-C.lg_size_struct_futex_waitv]
+	_ = [1]struct{}{}[unsafe.Offsetof(FutexWaitv{}.Val)-C.lg_off_struct_futex_waitv_val]
+	_ = [1]struct{}{}[unsafe.Offsetof(FutexWaitv{}.Uaddr)-C.lg_off_struct_futex_waitv_uaddr]
+	_ = [1]struct{}{}[unsafe.Offsetof(FutexWaitv{}.Flags)-C.lg_off_struct_futex_waitv_flags]
+	_ = [1]struct{}{}[unsafe.Offsetof(FutexWaitv{}.Reserved)-C.lg_off_struct_futex_waitv___reserved]
+	_ = [1]struct{}{}[unsafe.Sizeof(Restriction{})-C.lg_size_struct_io_uring_restriction]
+	_ = [1]struct{}{}[unsafe.Offsetof(Restriction{}.Opcode)-C.lg_off_struct_io_uring_restriction_opcode]
+	_ = [1]struct{}{}[unsafe.Offsetof(Restriction{}.Op)-C.lg_off_struct_io_uring_restriction_register_op]
+	_ = [1]struct{}{}[unsafe.Offsetof(Restriction{}.Resv)-C.lg_off_struct_io_uring_restriction_resv]
+	_ = [1]struct{}{}[unsafe.Offsetof(Restriction{}.Resv2)-C.lg_off_struct_io_uring_restriction_resv2]
+	_ = [1]struct{}{}[unsafe.Sizeof(Buf{})-C.lg_size_struct_io_uring_buf]
+	_ = [1]struct{}{}[unsafe.Offsetof(Buf{}.Addr)-C.lg_off_struct_io_uring_buf_addr]
+	_ = [1]struct{}{}[unsafe.Offsetof(Buf{}.Len)-C.lg_off_struct_io_uring_buf_len]
+	_ = [1]struct{}{}[unsafe.Offsetof(Buf{}.Bid)-C.lg_off_struct_io_uring_buf_bid]
+	_ = [1]struct{}{}[unsafe.Offsetof(Buf{}.Resv)-C.lg_off_struct_io_uring_buf_resv]
+	_ = [1]struct{}{}[unsafe.Sizeof(BufRing{})-C.lg_size_struct_io_uring_buf_ring]
+	_ = [1]struct{}{}[unsafe.Offsetof(BufRing{}.Resv1)-C.lg_off_struct_io_uring_buf_ring_resv1]
+	_ = [1]struct{}{}[unsafe.Offsetof(BufRing{}.Resv2)-C.lg_off_struct_io_uring_buf_ring_resv2]
+	_ = [1]struct{}{}[unsafe.Offsetof(BufRing{}.Resv3)-C.lg_off_struct_io_uring_buf_ring_resv3]
+	_ = [1]struct{}{}[unsafe.Offsetof(BufRing{}.Tail)-C.lg_off_struct_io_uring_buf_ring_tail]
+	_ = [1]struct{}{}[unsafe.Sizeof(BufReg{})-C.lg_size_struct_io_uring_buf_reg]
+	_ = [1]struct{}{}[unsafe.Offsetof(BufReg{}.RingAddr)-C.lg_off_struct_io_uring_buf_reg_ring_addr]
+	_ = [1]struct{}{}[unsafe.Offsetof(BufReg{}.RingEntries)-C.lg_off_struct_io_uring_buf_reg_ring_entries]
+	_ = [1]struct{}{}[unsafe.Offsetof(BufReg{}.Bgid)-C.lg_off_struct_io_uring_buf_reg_bgid]
+	_ = [1]struct{}{}[unsafe.Offsetof(BufReg{}.Flags)-C.lg_off_struct_io_uring_buf_reg_flags]
+	_ = [1]struct{}{}[unsafe.Offsetof(BufReg{}.Resv)-C.lg_off_struct_io_uring_buf_reg_resv]
+	_ = [1]struct{}{}[unsafe.Sizeof(BufStatus{})-C.lg_size_struct_io_uring_buf_status]
+	_ = [1]struct{}{}[unsafe.Offsetof(BufStatus{}.BufGroup)-C.lg_off_struct_io_uring_buf_status_buf_group]
+	_ = [1]struct{}{}[unsafe.Offsetof(BufStatus{}.Head)-C.lg_off_struct_io_uring_buf_status_head]
+	_ = [1]struct{}{}[unsafe.Offsetof(BufStatus{}.Resv)-C.lg_off_struct_io_uring_buf_status_resv]
+	_ = [1]struct{}{}[unsafe.Sizeof(Napi{})-C.lg_size_struct_io_uring_napi]
+	_ = [1]struct{}{}[unsafe.Offsetof(Napi{}.BusyPollTo)-C.lg_off_struct_io_uring_napi_busy_poll_to]
+	_ = [1]struct{}{}[unsafe.Offsetof(Napi{}.PreferBusyPoll)-C.lg_off_struct_io_uring_napi_prefer_busy_poll]
+	_ = [1]struct{}{}[unsafe.Offsetof(Napi{}.Pad)-C.lg_off_struct_io_uring_napi_pad]
+	_ = [1]struct{}{}[unsafe.Offsetof(Napi{}.Resv)-C.lg_off_struct_io_uring_napi_resv]
+	_ = [1]struct{}{}[unsafe.Sizeof(GeteventsArg{})-C.lg_size_struct_io_uring_getevents_arg]
+	_ = [1]struct{}{}[unsafe.Offsetof(GeteventsArg{}.Sigmask)-C.lg_off_struct_io_uring_getevents_arg_sigmask]
+	_ = [1]struct{}{}[unsafe.Offsetof(GeteventsArg{}.SigmaskSz)-C.lg_off_struct_io_uring_getevents_arg_sigmask_sz]
+	_ = [1]struct{}{}[unsafe.Offsetof(GeteventsArg{}.Ts)-C.lg_off_struct_io_uring_getevents_arg_ts]
+	_ = [1]struct{}{}[unsafe.Sizeof(SyncCancelReg{})-C.lg_size_struct_io_uring_sync_cancel_reg]
+	_ = [1]struct{}{}[unsafe.Offsetof(SyncCancelReg{}.Addr)-C.lg_off_struct_io_uring_sync_cancel_reg_addr]
+	_ = [1]struct{}{}[unsafe.Offsetof(SyncCancelReg{}.Fd)-C.lg_off_struct_io_uring_sync_cancel_reg_fd]
+	_ = [1]struct{}{}[unsafe.Offsetof(SyncCancelReg{}.Flags)-C.lg_off_struct_io_uring_sync_cancel_reg_flags]
+	_ = [1]struct{}{}[unsafe.Offsetof(SyncCancelReg{}.Timeout)-C.lg_off_struct_io_uring_sync_cancel_reg_timeout]
+	_ = [1]struct{}{}[unsafe.Sizeof(FileIndexRange{})-C.lg_size_struct_io_uring_file_index_range]
+	_ = [1]struct{}{}[unsafe.Offsetof(FileIndexRange{}.Off)-C.lg_off_struct_io_uring_file_index_range_off]
+	_ = [1]struct{}{}[unsafe.Offsetof(FileIndexRange{}.Len)-C.lg_off_struct_io_uring_file_index_range_len]
+	_ = [1]struct{}{}[unsafe.Offsetof(FileIndexRange{}.Resv)-C.lg_off_struct_io_uring_file_index_range_resv]
+	_ = [1]struct{}{}[unsafe.Sizeof(RecvmsgOut{})-C.lg_size_struct_io_uring_recvmsg_out]
+	_ = [1]struct{}{}[unsafe.Offsetof(RecvmsgOut{}.Namelen)-C.lg_off_struct_io_uring_recvmsg_out_namelen]
+	_ = [1]struct{}{}[unsafe.Offsetof(RecvmsgOut{}.Controllen)-C.lg_off_struct_io_uring_recvmsg_out_controllen]
+	_ = [1]struct{}{}[unsafe.Offsetof(RecvmsgOut{}.Payloadlen)-C.lg_off_struct_io_uring_recvmsg_out_payloadlen]
+	_ = [1]struct{}{}[unsafe.Offsetof(RecvmsgOut{}.Flags)-C.lg_off_struct_io_uring_recvmsg_out_flags]
+	_ = [1]struct{}{}[unsafe.Sizeof(RsrcRegister{})-C.lg_size_struct_io_uring_rsrc_register]
+	_ = [1]struct{}{}[unsafe.Offsetof(RsrcRegister{}.Nr)-C.lg_off_struct_io_uring_rsrc_register_nr]
+	_ = [1]struct{}{}[unsafe.Offsetof(RsrcRegister{}.Flags)-C.lg_off_struct_io_uring_rsrc_register_flags]
+	_ = [1]struct{}{}[unsafe.Offsetof(RsrcRegister{}.Resv2)-C.lg_off_struct_io_uring_rsrc_register_resv2]
+	_ = [1]struct{}{}[unsafe.Offsetof(RsrcRegister{}.Data)-C.lg_off_struct_io_uring_rsrc_register_data]
+	_ = [1]struct{}{}[unsafe.Offsetof(RsrcRegister{}.Tags)-C.lg_off_struct_io_uring_rsrc_register_tags]
+	_ = [1]struct{}{}[unsafe.Sizeof(RsrcUpdate{})-C.lg_size_struct_io_uring_rsrc_update]
+	_ = [1]struct{}{}[unsafe.Offsetof(RsrcUpdate{}.Offset)-C.lg_off_struct_io_uring_rsrc_update_offset]
+	_ = [1]struct{}{}[unsafe.Offsetof(RsrcUpdate{}.Resv)-C.lg_off_struct_io_uring_rsrc_update_resv]
+	_ = [1]struct{}{}[unsafe.Offsetof(RsrcUpdate{}.Data)-C.lg_off_struct_io_uring_rsrc_update_data]
+	_ = [1]struct{}{}[unsafe.Sizeof(RsrcUpdate2{})-C.lg_size_struct_io_uring_rsrc_update2]
+	_ = [1]struct{}{}[unsafe.Offsetof(RsrcUpdate2{}.Offset)-C.lg_off_struct_io_uring_rsrc_update2_offset]
+	_ = [1]struct{}{}[unsafe.Offsetof(RsrcUpdate2{}.Resv)-C.lg_off_struct_io_uring_rsrc_update2_resv]
+	_ = [1]struct{}{}[unsafe.Offsetof(RsrcUpdate2{}.Data)-C.lg_off_struct_io_uring_rsrc_update2_data]
+	_ = [1]struct{}{}[unsafe.Offsetof(RsrcUpdate2{}.Tags)-C.lg_off_struct_io_uring_rsrc_update2_tags]
+	_ = [1]struct{}{}[unsafe.Offsetof(RsrcUpdate2{}.Nr)-C.lg_off_struct_io_uring_rsrc_update2_nr]
+	_ = [1]struct{}{}[unsafe.Offsetof(RsrcUpdate2{}.Resv2)-C.lg_off_struct_io_uring_rsrc_update2_resv2]
+	_ = [1]struct{}{}[unsafe.Sizeof(FilesUpdate{})-C.lg_size_struct_io_uring_files_update]
+	_ = [1]struct{}{}[unsafe.Offsetof(FilesUpdate{}.Offset)-C.lg_off_struct_io_uring_files_update_offset]
+	_ = [1]struct{}{}[unsafe.Offsetof(FilesUpdate{}.Resv)-C.lg_off_struct_io_uring_files_update_resv]
+	_ = [1]struct{}{}[unsafe.Offsetof(FilesUpdate{}.Fds)-C.lg_off_struct_io_uring_files_update_fds]
+	_ = [1]struct{}{}[unsafe.Sizeof(unix.Iovec{})-C.lg_size_struct_iovec]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.Iovec{}.Base)-C.lg_off_struct_iovec_iov_base]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.Iovec{}.Len)-C.lg_off_struct_iovec_iov_len]
+	_ = [1]struct{}{}[unsafe.Sizeof(unix.OpenHow{})-C.lg_size_struct_open_how]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.OpenHow{}.Flags)-C.lg_off_struct_open_how_flags]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.OpenHow{}.Mode)-C.lg_off_struct_open_how_mode]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.OpenHow{}.Resolve)-C.lg_off_struct_open_how_resolve]
+	_ = [1]struct{}{}[unsafe.Sizeof(unix.EpollEvent{})-C.lg_size_struct_epoll_event]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.EpollEvent{}.Events)-C.lg_off_struct_epoll_event_events]
+	_ = [1]struct{}{}[unsafe.Sizeof(unix.Msghdr{})-C.lg_size_struct_msghdr]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.Msghdr{}.Name)-C.lg_off_struct_msghdr_msg_name]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.Msghdr{}.Namelen)-C.lg_off_struct_msghdr_msg_namelen]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.Msghdr{}.Iov)-C.lg_off_struct_msghdr_msg_iov]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.Msghdr{}.Iovlen)-C.lg_off_struct_msghdr_msg_iovlen]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.Msghdr{}.Control)-C.lg_off_struct_msghdr_msg_control]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.Msghdr{}.Controllen)-C.lg_off_struct_msghdr_msg_controllen]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.Msghdr{}.Flags)-C.lg_off_struct_msghdr_msg_flags]
+	_ = [1]struct{}{}[unsafe.Sizeof(unix.Cmsghdr{})-C.lg_size_struct_cmsghdr]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.Cmsghdr{}.Len)-C.lg_off_struct_cmsghdr_cmsg_len]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.Cmsghdr{}.Level)-C.lg_off_struct_cmsghdr_cmsg_level]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.Cmsghdr{}.Type)-C.lg_off_struct_cmsghdr_cmsg_type]
+	_ = [1]struct{}{}[unsafe.Sizeof(unix.Statx_t{})-C.lg_size_struct_statx]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.Statx_t{}.Mask)-C.lg_off_struct_statx_stx_mask]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.Statx_t{}.Blksize)-C.lg_off_struct_statx_stx_blksize]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.Statx_t{}.Mode)-C.lg_off_struct_statx_stx_mode]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.Statx_t{}.Ino)-C.lg_off_struct_statx_stx_ino]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.Statx_t{}.Size)-C.lg_off_struct_statx_stx_size]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.Statx_t{}.Mtime)-C.lg_off_struct_statx_stx_mtime]
+	_ = [1]struct{}{}[unsafe.Sizeof(unix.RawSockaddr{})-C.lg_size_struct_sockaddr]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.RawSockaddr{}.Family)-C.lg_off_struct_sockaddr_sa_family]
+	_ = [1]struct{}{}[unsafe.Sizeof(unix.Siginfo{})-C.lg_size_siginfo_t]
+	_ = [1]struct{}{}[unsafe.Offsetof(unix.Siginfo{}.Signo)-C.lg_off_siginfo_t_si_signo]
+	_ = [1]struct{}{}[unsafe.Sizeof(unix.CPUSet{})-C.lg_size_cpu_set_t]
+	_ = [1]struct{}{}[unsafe.Sizeof(unix.Sigset_t{})-C.lg_size_sigset_t]
 )
 
 type layoutCheck struct {
@@ -191,4 +417,115 @@ var layoutChecks = []layoutCheck{
 	{"ProbeOp", "Resv/resv", unsafe.Offsetof(ProbeOp{}.Resv), C.lg_off_struct_io_uring_probe_op_resv},
 	{"ProbeOp", "Flags/flags", unsafe.Offsetof(ProbeOp{}.Flags), C.lg_off_struct_io_uring_probe_op_flags},
 	{"ProbeOp", "Resv2/resv2", unsafe.Offsetof(ProbeOp{}.Resv2), C.lg_off_struct_io_uring_probe_op_resv2},
+	{"KernelTimespec", "sizeof", unsafe.Sizeof(KernelTimespec{}), C.lg_size_struct___kernel_timespec},
+	{"KernelTimespec", "Sec/tv_sec", unsafe.Offsetof(KernelTimespec{}.Sec), C.lg_off_struct___kernel_timespec_tv_sec},
+	{"KernelTimespec", "Nsec/tv_nsec", unsafe.Offsetof(KernelTimespec{}.Nsec), C.lg_off_struct___kernel_timespec_tv_nsec},
+	{"FutexWaitv", "sizeof", unsafe.Sizeof(FutexWaitv{}), C.lg_size_struct_futex_waitv},
+	{"FutexWaitv", "Val/val", unsafe.Offsetof(FutexWaitv{}.Val), C.lg_off_struct_futex_waitv_val},
+	{"FutexWaitv", "Uaddr/uaddr", unsafe.Offsetof(FutexWaitv{}.Uaddr), C.lg_off_struct_futex_waitv_uaddr},
+	{"FutexWaitv", "Flags/flags", unsafe.Offsetof(FutexWaitv{}.Flags), C.lg_off_struct_futex_waitv_flags},
+	{"FutexWaitv", "Reserved/__reserved", unsafe.Offsetof(FutexWaitv{}.Reserved), C.lg_off_struct_futex_waitv___reserved},
+	{"Restriction", "sizeof", unsafe.Sizeof(Restriction{}), C.lg_size_struct_io_uring_restriction},
+	{"Restriction", "Opcode/opcode", unsafe.Offsetof(Restriction{}.Opcode), C.lg_off_struct_io_uring_restriction_opcode},
+	{"Restriction", "Op/register_op", unsafe.Offsetof(Restriction{}.Op), C.lg_off_struct_io_uring_restriction_register_op},
+	{"Restriction", "Resv/resv", unsafe.Offsetof(Restriction{}.Resv), C.lg_off_struct_io_uring_restriction_resv},
+	{"Restriction", "Resv2/resv2", unsafe.Offsetof(Restriction{}.Resv2), C.lg_off_struct_io_uring_restriction_resv2},
+	{"Buf", "sizeof", unsafe.Sizeof(Buf{}), C.lg_size_struct_io_uring_buf},
+	{"Buf", "Addr/addr", unsafe.Offsetof(Buf{}.Addr), C.lg_off_struct_io_uring_buf_addr},
+	{"Buf", "Len/len", unsafe.Offsetof(Buf{}.Len), C.lg_off_struct_io_uring_buf_len},
+	{"Buf", "Bid/bid", unsafe.Offsetof(Buf{}.Bid), C.lg_off_struct_io_uring_buf_bid},
+	{"Buf", "Resv/resv", unsafe.Offsetof(Buf{}.Resv), C.lg_off_struct_io_uring_buf_resv},
+	{"BufRing", "sizeof", unsafe.Sizeof(BufRing{}), C.lg_size_struct_io_uring_buf_ring},
+	{"BufRing", "Resv1/resv1", unsafe.Offsetof(BufRing{}.Resv1), C.lg_off_struct_io_uring_buf_ring_resv1},
+	{"BufRing", "Resv2/resv2", unsafe.Offsetof(BufRing{}.Resv2), C.lg_off_struct_io_uring_buf_ring_resv2},
+	{"BufRing", "Resv3/resv3", unsafe.Offsetof(BufRing{}.Resv3), C.lg_off_struct_io_uring_buf_ring_resv3},
+	{"BufRing", "Tail/tail", unsafe.Offsetof(BufRing{}.Tail), C.lg_off_struct_io_uring_buf_ring_tail},
+	{"BufReg", "sizeof", unsafe.Sizeof(BufReg{}), C.lg_size_struct_io_uring_buf_reg},
+	{"BufReg", "RingAddr/ring_addr", unsafe.Offsetof(BufReg{}.RingAddr), C.lg_off_struct_io_uring_buf_reg_ring_addr},
+	{"BufReg", "RingEntries/ring_entries", unsafe.Offsetof(BufReg{}.RingEntries), C.lg_off_struct_io_uring_buf_reg_ring_entries},
+	{"BufReg", "Bgid/bgid", unsafe.Offsetof(BufReg{}.Bgid), C.lg_off_struct_io_uring_buf_reg_bgid},
+	{"BufReg", "Flags/flags", unsafe.Offsetof(BufReg{}.Flags), C.lg_off_struct_io_uring_buf_reg_flags},
+	{"BufReg", "Resv/resv", unsafe.Offsetof(BufReg{}.Resv), C.lg_off_struct_io_uring_buf_reg_resv},
+	{"BufStatus", "sizeof", unsafe.Sizeof(BufStatus{}), C.lg_size_struct_io_uring_buf_status},
+	{"BufStatus", "BufGroup/buf_group", unsafe.Offsetof(BufStatus{}.BufGroup), C.lg_off_struct_io_uring_buf_status_buf_group},
+	{"BufStatus", "Head/head", unsafe.Offsetof(BufStatus{}.Head), C.lg_off_struct_io_uring_buf_status_head},
+	{"BufStatus", "Resv/resv", unsafe.Offsetof(BufStatus{}.Resv), C.lg_off_struct_io_uring_buf_status_resv},
+	{"Napi", "sizeof", unsafe.Sizeof(Napi{}), C.lg_size_struct_io_uring_napi},
+	{"Napi", "BusyPollTo/busy_poll_to", unsafe.Offsetof(Napi{}.BusyPollTo), C.lg_off_struct_io_uring_napi_busy_poll_to},
+	{"Napi", "PreferBusyPoll/prefer_busy_poll", unsafe.Offsetof(Napi{}.PreferBusyPoll), C.lg_off_struct_io_uring_napi_prefer_busy_poll},
+	{"Napi", "Pad/pad", unsafe.Offsetof(Napi{}.Pad), C.lg_off_struct_io_uring_napi_pad},
+	{"Napi", "Resv/resv", unsafe.Offsetof(Napi{}.Resv), C.lg_off_struct_io_uring_napi_resv},
+	{"GeteventsArg", "sizeof", unsafe.Sizeof(GeteventsArg{}), C.lg_size_struct_io_uring_getevents_arg},
+	{"GeteventsArg", "Sigmask/sigmask", unsafe.Offsetof(GeteventsArg{}.Sigmask), C.lg_off_struct_io_uring_getevents_arg_sigmask},
+	{"GeteventsArg", "SigmaskSz/sigmask_sz", unsafe.Offsetof(GeteventsArg{}.SigmaskSz), C.lg_off_struct_io_uring_getevents_arg_sigmask_sz},
+	{"GeteventsArg", "Ts/ts", unsafe.Offsetof(GeteventsArg{}.Ts), C.lg_off_struct_io_uring_getevents_arg_ts},
+	{"SyncCancelReg", "sizeof", unsafe.Sizeof(SyncCancelReg{}), C.lg_size_struct_io_uring_sync_cancel_reg},
+	{"SyncCancelReg", "Addr/addr", unsafe.Offsetof(SyncCancelReg{}.Addr), C.lg_off_struct_io_uring_sync_cancel_reg_addr},
+	{"SyncCancelReg", "Fd/fd", unsafe.Offsetof(SyncCancelReg{}.Fd), C.lg_off_struct_io_uring_sync_cancel_reg_fd},
+	{"SyncCancelReg", "Flags/flags", unsafe.Offsetof(SyncCancelReg{}.Flags), C.lg_off_struct_io_uring_sync_cancel_reg_flags},
+	{"SyncCancelReg", "Timeout/timeout", unsafe.Offsetof(SyncCancelReg{}.Timeout), C.lg_off_struct_io_uring_sync_cancel_reg_timeout},
+	{"FileIndexRange", "sizeof", unsafe.Sizeof(FileIndexRange{}), C.lg_size_struct_io_uring_file_index_range},
+	{"FileIndexRange", "Off/off", unsafe.Offsetof(FileIndexRange{}.Off), C.lg_off_struct_io_uring_file_index_range_off},
+	{"FileIndexRange", "Len/len", unsafe.Offsetof(FileIndexRange{}.Len), C.lg_off_struct_io_uring_file_index_range_len},
+	{"FileIndexRange", "Resv/resv", unsafe.Offsetof(FileIndexRange{}.Resv), C.lg_off_struct_io_uring_file_index_range_resv},
+	{"RecvmsgOut", "sizeof", unsafe.Sizeof(RecvmsgOut{}), C.lg_size_struct_io_uring_recvmsg_out},
+	{"RecvmsgOut", "Namelen/namelen", unsafe.Offsetof(RecvmsgOut{}.Namelen), C.lg_off_struct_io_uring_recvmsg_out_namelen},
+	{"RecvmsgOut", "Controllen/controllen", unsafe.Offsetof(RecvmsgOut{}.Controllen), C.lg_off_struct_io_uring_recvmsg_out_controllen},
+	{"RecvmsgOut", "Payloadlen/payloadlen", unsafe.Offsetof(RecvmsgOut{}.Payloadlen), C.lg_off_struct_io_uring_recvmsg_out_payloadlen},
+	{"RecvmsgOut", "Flags/flags", unsafe.Offsetof(RecvmsgOut{}.Flags), C.lg_off_struct_io_uring_recvmsg_out_flags},
+	{"RsrcRegister", "sizeof", unsafe.Sizeof(RsrcRegister{}), C.lg_size_struct_io_uring_rsrc_register},
+	{"RsrcRegister", "Nr/nr", unsafe.Offsetof(RsrcRegister{}.Nr), C.lg_off_struct_io_uring_rsrc_register_nr},
+	{"RsrcRegister", "Flags/flags", unsafe.Offsetof(RsrcRegister{}.Flags), C.lg_off_struct_io_uring_rsrc_register_flags},
+	{"RsrcRegister", "Resv2/resv2", unsafe.Offsetof(RsrcRegister{}.Resv2), C.lg_off_struct_io_uring_rsrc_register_resv2},
+	{"RsrcRegister", "Data/data", unsafe.Offsetof(RsrcRegister{}.Data), C.lg_off_struct_io_uring_rsrc_register_data},
+	{"RsrcRegister", "Tags/tags", unsafe.Offsetof(RsrcRegister{}.Tags), C.lg_off_struct_io_uring_rsrc_register_tags},
+	{"RsrcUpdate", "sizeof", unsafe.Sizeof(RsrcUpdate{}), C.lg_size_struct_io_uring_rsrc_update},
+	{"RsrcUpdate", "Offset/offset", unsafe.Offsetof(RsrcUpdate{}.Offset), C.lg_off_struct_io_uring_rsrc_update_offset},
+	{"RsrcUpdate", "Resv/resv", unsafe.Offsetof(RsrcUpdate{}.Resv), C.lg_off_struct_io_uring_rsrc_update_resv},
+	{"RsrcUpdate", "Data/data", unsafe.Offsetof(RsrcUpdate{}.Data), C.lg_off_struct_io_uring_rsrc_update_data},
+	{"RsrcUpdate2", "sizeof", unsafe.Sizeof(RsrcUpdate2{}), C.lg_size_struct_io_uring_rsrc_update2},
+	{"RsrcUpdate2", "Offset/offset", unsafe.Offsetof(RsrcUpdate2{}.Offset), C.lg_off_struct_io_uring_rsrc_update2_offset},
+	{"RsrcUpdate2", "Resv/resv", unsafe.Offsetof(RsrcUpdate2{}.Resv), C.lg_off_struct_io_uring_rsrc_update2_resv},
+	{"RsrcUpdate2", "Data/data", unsafe.Offsetof(RsrcUpdate2{}.Data), C.lg_off_struct_io_uring_rsrc_update2_data},
+	{"RsrcUpdate2", "Tags/tags", unsafe.Offsetof(RsrcUpdate2{}.Tags), C.lg_off_struct_io_uring_rsrc_update2_tags},
+	{"RsrcUpdate2", "Nr/nr", unsafe.Offsetof(RsrcUpdate2{}.Nr), C.lg_off_struct_io_uring_rsrc_update2_nr},
+	{"RsrcUpdate2", "Resv2/resv2", unsafe.Offsetof(RsrcUpdate2{}.Resv2), C.lg_off_struct_io_uring_rsrc_update2_resv2},
+	{"FilesUpdate", "sizeof", unsafe.Sizeof(FilesUpdate{}), C.lg_size_struct_io_uring_files_update},
+	{"FilesUpdate", "Offset/offset", unsafe.Offsetof(FilesUpdate{}.Offset), C.lg_off_struct_io_uring_files_update_offset},
+	{"FilesUpdate", "Resv/resv", unsafe.Offsetof(FilesUpdate{}.Resv), C.lg_off_struct_io_uring_files_update_resv},
+	{"FilesUpdate", "Fds/fds", unsafe.Offsetof(FilesUpdate{}.Fds), C.lg_off_struct_io_uring_files_update_fds},
+	{"unix.Iovec", "sizeof", unsafe.Sizeof(unix.Iovec{}), C.lg_size_struct_iovec},
+	{"unix.Iovec", "Base/iov_base", unsafe.Offsetof(unix.Iovec{}.Base), C.lg_off_struct_iovec_iov_base},
+	{"unix.Iovec", "Len/iov_len", unsafe.Offsetof(unix.Iovec{}.Len), C.lg_off_struct_iovec_iov_len},
+	{"unix.OpenHow", "sizeof", unsafe.Sizeof(unix.OpenHow{}), C.lg_size_struct_open_how},
+	{"unix.OpenHow", "Flags/flags", unsafe.Offsetof(unix.OpenHow{}.Flags), C.lg_off_struct_open_how_flags},
+	{"unix.OpenHow", "Mode/mode", unsafe.Offsetof(unix.OpenHow{}.Mode), C.lg_off_struct_open_how_mode},
+	{"unix.OpenHow", "Resolve/resolve", unsafe.Offsetof(unix.OpenHow{}.Resolve), C.lg_off_struct_open_how_resolve},
+	{"unix.EpollEvent", "sizeof", unsafe.Sizeof(unix.EpollEvent{}), C.lg_size_struct_epoll_event},
+	{"unix.EpollEvent", "Events/events", unsafe.Offsetof(unix.EpollEvent{}.Events), C.lg_off_struct_epoll_event_events},
+	{"unix.Msghdr", "sizeof", unsafe.Sizeof(unix.Msghdr{}), C.lg_size_struct_msghdr},
+	{"unix.Msghdr", "Name/msg_name", unsafe.Offsetof(unix.Msghdr{}.Name), C.lg_off_struct_msghdr_msg_name},
+	{"unix.Msghdr", "Namelen/msg_namelen", unsafe.Offsetof(unix.Msghdr{}.Namelen), C.lg_off_struct_msghdr_msg_namelen},
+	{"unix.Msghdr", "Iov/msg_iov", unsafe.Offsetof(unix.Msghdr{}.Iov), C.lg_off_struct_msghdr_msg_iov},
+	{"unix.Msghdr", "Iovlen/msg_iovlen", unsafe.Offsetof(unix.Msghdr{}.Iovlen), C.lg_off_struct_msghdr_msg_iovlen},
+	{"unix.Msghdr", "Control/msg_control", unsafe.Offsetof(unix.Msghdr{}.Control), C.lg_off_struct_msghdr_msg_control},
+	{"unix.Msghdr", "Controllen/msg_controllen", unsafe.Offsetof(unix.Msghdr{}.Controllen), C.lg_off_struct_msghdr_msg_controllen},
+	{"unix.Msghdr", "Flags/msg_flags", unsafe.Offsetof(unix.Msghdr{}.Flags), C.lg_off_struct_msghdr_msg_flags},
+	{"unix.Cmsghdr", "sizeof", unsafe.Sizeof(unix.Cmsghdr{}), C.lg_size_struct_cmsghdr},
+	{"unix.Cmsghdr", "Len/cmsg_len", unsafe.Offsetof(unix.Cmsghdr{}.Len), C.lg_off_struct_cmsghdr_cmsg_len},
+	{"unix.Cmsghdr", "Level/cmsg_level", unsafe.Offsetof(unix.Cmsghdr{}.Level), C.lg_off_struct_cmsghdr_cmsg_level},
+	{"unix.Cmsghdr", "Type/cmsg_type", unsafe.Offsetof(unix.Cmsghdr{}.Type), C.lg_off_struct_cmsghdr_cmsg_type},
+	{"unix.Statx_t", "sizeof", unsafe.Sizeof(unix.Statx_t{}), C.lg_size_struct_statx},
+	{"unix.Statx_t", "Mask/stx_mask", unsafe.Offsetof(unix.Statx_t{}.Mask), C.lg_off_struct_statx_stx_mask},
+	{"unix.Statx_t", "Blksize/stx_blksize", unsafe.Offsetof(unix.Statx_t{}.Blksize), C.lg_off_struct_statx_stx_blksize},
+	{"unix.Statx_t", "Mode/stx_mode", unsafe.Offsetof(unix.Statx_t{}.Mode), C.lg_off_struct_statx_stx_mode},
+	{"unix.Statx_t", "Ino/stx_ino", unsafe.Offsetof(unix.Statx_t{}.Ino), C.lg_off_struct_statx_stx_ino},
+	{"unix.Statx_t", "Size/stx_size", unsafe.Offsetof(unix.Statx_t{}.Size), C.lg_off_struct_statx_stx_size},
+	{"unix.Statx_t", "Mtime/stx_mtime", unsafe.Offsetof(unix.Statx_t{}.Mtime), C.lg_off_struct_statx_stx_mtime},
+	{"unix.RawSockaddr", "sizeof", unsafe.Sizeof(unix.RawSockaddr{}), C.lg_size_struct_sockaddr},
+	{"unix.RawSockaddr", "Family/sa_family", unsafe.Offsetof(unix.RawSockaddr{}.Family), C.lg_off_struct_sockaddr_sa_family},
+	{"unix.Siginfo", "sizeof", unsafe.Sizeof(unix.Siginfo{}), C.lg_size_siginfo_t},
+	{"unix.Siginfo", "Signo/si_signo", unsafe.Offsetof(unix.Siginfo{}.Signo), C.lg_off_siginfo_t_si_signo},
+	{"unix.CPUSet", "sizeof", unsafe.Sizeof(unix.CPUSet{}), C.lg_size_cpu_set_t},
+	{"unix.Sigset_t", "sizeof", unsafe.Sizeof(unix.Sigset_t{}), C.lg_size_sigset_t},
 }

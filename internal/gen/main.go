@@ -184,8 +184,12 @@ func writeLayout(root string) {
 	c.WriteString("#include <stddef.h>\n#include \"liburing_cgo.h\"\nenum {\n")
 	g.WriteString("var layoutChecks = []layoutCheck{\n")
 	var asserts bytes.Buffer
+	usesUnix := false
 	for _, t := range types {
 		id := strings.ReplaceAll(t.cName, " ", "_")
+		if strings.HasPrefix(t.goName, "unix.") {
+			usesUnix = true
+		}
 		fmt.Fprintf(&c, "\tlg_size_%s = sizeof(%s),\n", id, t.cName)
 		fmt.Fprintf(&g, "\t{%q, %q, unsafe.Sizeof(%s{}), C.lg_size_%s},\n", t.goName, "sizeof", t.goName, id)
 		fmt.Fprintf(&asserts, "\t_ = [1]struct{}{}[unsafe.Sizeof(%s{})-C.lg_size_%s]\n", t.goName, id)
@@ -199,7 +203,11 @@ func writeLayout(root string) {
 	g.WriteString("}\n")
 	var b bytes.Buffer
 	b.WriteString(header)
-	fmt.Fprintf(&b, "/*\n%s*/\nimport \"C\"\n\nimport \"unsafe\"\n\n", c.String())
+	imports := "import \"unsafe\"\n\n"
+	if usesUnix {
+		imports = "import (\n\t\"unsafe\"\n\n\t\"golang.org/x/sys/unix\"\n)\n\n"
+	}
+	fmt.Fprintf(&b, "/*\n%s*/\nimport \"C\"\n\n%s", c.String(), imports)
 	b.WriteString("// Compile-time layout assertions: each index is 0 only when Go and C agree,\n// so any difference is a build error.\nvar (\n")
 	b.Write(asserts.Bytes())
 	b.WriteString(")\n\n")
