@@ -9,7 +9,7 @@ CGO_CFLAGS_BASE ?= -O2 -g
 GOENV = CGO_ENABLED=1 CGO_CFLAGS="$(CGO_CFLAGS_BASE) -DLIBURING_GO_STAMP=$$(cat build/liburing/STAMP)"
 TESTFLAGS ?=
 
-.PHONY: all lib example test vet test-race test-cgocheck2 generate check-generated clean
+.PHONY: all lib example test vet test-race cover-check test-cgocheck2 generate check-generated clean
 
 all: lib
 
@@ -29,13 +29,19 @@ check-generated:
 vet: lib
 	$(GOENV) $(GO) vet ./...
 
+# The -race run also records coverage of the package, so that cover-check can
+# fail on any exported function that no test calls.
 test-race: lib
-	$(GOENV) $(GO) test -race -count=1 $(TESTFLAGS) ./...
+	$(GOENV) $(GO) test -race -count=1 -coverpkg=github.com/liburing-go/liburing -coverprofile=build/cover.out $(TESTFLAGS) ./...
+
+cover-check:
+	@$(GO) tool cover -func=build/cover.out | awk '$$2 ~ /^[A-Z]/ && $$3 == "0.0%" { print "not called by any test: " $$1 " " $$2; bad = 1 } \
+		/^total:/ { print "coverage of the package: " $$3 } END { exit bad }'
 
 test-cgocheck2: lib
 	$(GOENV) GOEXPERIMENT=cgocheck2 $(GO) test -count=1 $(TESTFLAGS) ./...
 
-test: lib check-generated vet test-race test-cgocheck2
+test: lib check-generated vet test-race cover-check test-cgocheck2
 
 clean:
 	rm -rf build

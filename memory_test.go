@@ -78,6 +78,9 @@ func TestIovec(t *testing.T) {
 	if err := v.Close(); !errors.Is(err, ErrIovecClosed) {
 		t.Errorf("second Close = %v", err)
 	}
+	if v.Slice() != nil {
+		t.Error("Slice after Close is not nil")
+	}
 	if _, err := v.Bytes(0); !errors.Is(err, ErrIovecClosed) || v.Len() != 0 {
 		t.Errorf("Bytes after Close = %v", err)
 	}
@@ -88,6 +91,9 @@ func TestIovec(t *testing.T) {
 	}
 	if n, _ := s.IovLen(1); n != 4096 {
 		t.Errorf("IovLen(1) = %d", n)
+	}
+	if sl := s.Slice(); len(sl) != 2 || sl[1].Len != 4096 || &sl[0] != s.Ptr() {
+		t.Errorf("Slice = %v", sl)
 	}
 	s.Close()
 

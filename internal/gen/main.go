@@ -6,6 +6,12 @@
 //     of the linked headers (cgo constants: C.NAME), grouped as in the
 //     headers; and the IORING_OP_* names table used by the probe helpers.
 //
+//   - zlayout.go: compile-time assertions that each C-layout Go type in
+//     layout.txt matches its C struct, and the table the tests walk.
+//   - API.md: the C-to-Go table of every wrapped function (C name, Go name,
+//     Go signature, kernel), read from the package's own doc comments, whose
+//     first sentence says "GoName wraps c_name".
+//
 // The names come from constants.txt (the liburing 2.6 constant inventory,
 // one name per line, "# group" comments). Syscall numbers and the
 // feature-test macro LIBURING_HAVE_DATA64 are left out: Go cannot use them.
@@ -137,6 +143,7 @@ func main() {
 	b.WriteString("}\n")
 	write(filepath.Join(root, "zconsts.go"), b.Bytes())
 	writeLayout(root)
+	writeAPI(root)
 	if drift {
 		os.Exit(1)
 	}
