@@ -8,6 +8,7 @@
 //
 //   - zlayout.go: compile-time assertions that each C-layout Go type in
 //     layout.txt matches its C struct, and the table the tests walk.
+//
 //   - API.md: the C-to-Go table of every wrapped function (C name, Go name,
 //     Go signature, kernel), read from the package's own doc comments, whose
 //     first sentence says "GoName wraps c_name".
