@@ -27,6 +27,7 @@ check-generated:
 	$(GO) run ./internal/gen -check
 
 vet: lib
+	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GOENV) $(GO) vet ./...
 
 # The -race run also records coverage of the package, so that cover-check can
