@@ -64,7 +64,8 @@ var (
 // memory, so C code can share it (see CPtr and RingFromC).
 type Ring struct {
 	c     *C.struct_io_uring
-	owned bool // c was allocated here and is freed by QueueExit
+	owned bool   // c was allocated here and is freed by QueueExit
+	cq    cqView // the CQ ring as ReapCQEs reads it (batch.go)
 }
 
 // CPtr returns the ring's struct io_uring * for C code, or nil when the ring

@@ -51,4 +51,29 @@ static inline struct io_uring *lg_ring_alloc(void)
 	return calloc(1, sizeof(struct io_uring));
 }
 
+/* The hot path (batch.go): Go fills an array of lg_op in C memory, and one
+ * cgo call turns it into SQEs with liburing's own prep helpers and submits. */
+struct lg_op {
+	__u8 opcode;     /* IORING_OP_* (the subset lg_submit_ops knows) */
+	__u8 sqe_flags;  /* IOSQE_* */
+	__u16 buf_index; /* fixed buffer index or buffer group */
+	__s32 fd;
+	__u64 addr;      /* buffer, iovec array or timespec */
+	__u32 len;       /* bytes, iovec count or timeout count */
+	__u32 op_flags;  /* rw/msg/fsync/timeout/poll flags */
+	__u64 off;
+	__u64 user_data;
+};
+
+/* A batch of ops in C memory: n ops to submit; queued is set by
+ * lg_submit_batch to how many became SQEs (all, unless the SQ stayed full). */
+struct lg_batch {
+	unsigned n;
+	unsigned queued;
+	struct lg_op ops[];
+};
+
+int lg_submit_batch(struct io_uring *ring, struct lg_batch *b, unsigned wait_nr);
+unsigned lg_copy_cqes(struct io_uring *ring, struct io_uring_cqe *out, unsigned max);
+
 #endif
