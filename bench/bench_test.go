@@ -1,0 +1,59 @@
+//go:build linux && cgo
+
+package bench
+
+import (
+	"flag"
+	"os"
+	"testing"
+
+	"github.com/liburing-go/liburing/bench/workloads"
+)
+
+func run(b *testing.B, w workloads.Workload) {
+	for _, c := range w.Contenders {
+		b.Run(c.Name, c.Run)
+	}
+}
+
+// BenchmarkNop: NOP submit and reap at batch 1, 8, 32, 128.
+func BenchmarkNop(b *testing.B) {
+	for _, batch := range []int{1, 8, 32, 128} {
+		w := workloads.Nop(batch)
+		b.Run(w.Name[len("Nop/"):], func(b *testing.B) { run(b, w) })
+	}
+}
+
+// BenchmarkRead4K: 4 KiB random reads of a page-cached file.
+func BenchmarkRead4K(b *testing.B) {
+	rf, err := workloads.OpenReadFile(os.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rf.Close()
+	for _, qd := range []int{1, 32, 128} {
+		w := workloads.Read4K(rf, qd)
+		b.Run(w.Name[len("Read4K/"):], func(b *testing.B) { run(b, w) })
+	}
+}
+
+// TestWorkloadsRun runs every contender of every workload briefly, so that
+// a broken contender fails the tests, not only the benchmarks.
+func TestWorkloadsRun(t *testing.T) {
+	rf, err := workloads.OpenReadFile(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rf.Close()
+	old := flag.Lookup("test.benchtime").Value.String()
+	flag.Set("test.benchtime", "64x")
+	defer flag.Set("test.benchtime", old)
+	for _, w := range []workloads.Workload{workloads.Nop(8), workloads.Read4K(rf, 8)} {
+		for _, c := range w.Contenders {
+			r := testing.Benchmark(c.Run)
+			if r.N == 0 {
+				t.Errorf("%s/%s did not run", w.Name, c.Name)
+			}
+		}
+	}
+}
