@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // ErrProbe is returned when liburing could not allocate or fill a probe
@@ -25,20 +27,46 @@ type ProbeOp struct {
 	Resv2 uint32
 }
 
-// Probe holds a struct io_uring_probe that liburing allocated (it must be
-// released with FreeProbe, never free()). FreeProbe twice is harmless.
+// probeOpsMax is the room for ops that io_uring_get_probe* allocates (and
+// the most NewProbe allows): an opcode is a __u8.
+const probeOpsMax = 256
+
+// Probe holds a struct io_uring_probe with room for a fixed number of ops:
+// from GetProbe or GetProbeRing, allocated by liburing, or from NewProbe, in
+// C memory for RegisterProbe to fill. Release it with FreeProbe (never free
+// it from C); FreeProbe twice is harmless.
 type Probe struct {
-	c *C.struct_io_uring_probe
+	c       *C.struct_io_uring_probe
+	nops    uint32 // room for ops after the header
+	callocd bool   // allocated by NewProbe with calloc, so FreeProbe frees it with free()
+}
+
+// NewProbe allocates a zeroed struct io_uring_probe with room for nops ops
+// (1..256) in C memory, for RegisterProbe to fill. Release it with FreeProbe.
+func NewProbe(nops uint32) (*Probe, error) {
+	if nops == 0 || nops > probeOpsMax {
+		return nil, unix.EINVAL
+	}
+	p := C.calloc(1, C.size_t(C.sizeof_struct_io_uring_probe)+C.size_t(nops)*C.sizeof_struct_io_uring_probe_op)
+	if p == nil {
+		return nil, unix.ENOMEM
+	}
+	return &Probe{c: (*C.struct_io_uring_probe)(p), nops: nops, callocd: true}, nil
+}
+
+// liburingProbe wraps a probe from io_uring_get_probe*, which has room for
+// probeOpsMax ops.
+func liburingProbe(p *C.struct_io_uring_probe) (*Probe, error) {
+	if p == nil {
+		return nil, ErrProbe
+	}
+	return &Probe{c: p, nops: probeOpsMax}, nil
 }
 
 // GetProbe wraps io_uring_get_probe: it sets up a temporary ring and asks
 // the kernel which opcodes it supports. Linux 5.6.
 func GetProbe() (*Probe, error) {
-	p := C.io_uring_get_probe()
-	if p == nil {
-		return nil, ErrProbe
-	}
-	return &Probe{c: p}, nil
+	return liburingProbe(C.io_uring_get_probe())
 }
 
 // GetProbeRing wraps io_uring_get_probe_ring: as GetProbe, using ring.
@@ -48,26 +76,28 @@ func GetProbeRing(ring *Ring) (*Probe, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := C.io_uring_get_probe_ring(c)
-	if p == nil {
-		return nil, ErrProbe
-	}
-	return &Probe{c: p}, nil
+	return liburingProbe(C.io_uring_get_probe_ring(c))
 }
 
-// FreeProbe wraps io_uring_free_probe: it releases the probe's memory.
+// FreeProbe wraps io_uring_free_probe: it releases the probe's memory (a
+// probe from NewProbe goes back to free(), as it came from calloc).
 func FreeProbe(probe *Probe) {
 	if probe == nil || probe.c == nil {
 		return
 	}
-	C.io_uring_free_probe(probe.c)
-	probe.c = nil
+	if probe.callocd {
+		C.free(unsafe.Pointer(probe.c))
+	} else {
+		C.io_uring_free_probe(probe.c)
+	}
+	probe.c, probe.nops = nil, 0
 }
 
 // OpcodeSupported wraps io_uring_opcode_supported: whether the kernel that
-// answered the probe supports op. False for a nil or freed probe.
+// answered the probe supports op. False for a nil or freed probe, and for an
+// op outside the probe's room (liburing would read past a small NewProbe).
 func OpcodeSupported(p *Probe, op int) bool {
-	if p == nil || p.c == nil {
+	if p == nil || p.c == nil || op < 0 || op >= int(p.nops) {
 		return false
 	}
 	return C.io_uring_opcode_supported(p.c, C.int(op)) != 0
