@@ -174,6 +174,9 @@ func CQAdvance(ring *Ring, nr uint32) {
 // CQEGetData64 wraps io_uring_cqe_get_data64: the user_data of cqe, as set by
 // SQESetData64. Linux 5.1.
 func CQEGetData64(cqe *CQE) uint64 {
+	if cqe == nil {
+		return 0
+	}
 	return uint64(C.io_uring_cqe_get_data64(cqe.c()))
 }
 

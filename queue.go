@@ -27,10 +27,10 @@ func SQSpaceLeft(ring *Ring) uint32 {
 	return uint32(C.io_uring_sq_space_left(c))
 }
 
-// SQRingWait wraps io_uring_sqring_wait: on an IORING_SETUP_SQPOLL ring
+// SqringWait wraps io_uring_sqring_wait: on an IORING_SETUP_SQPOLL ring
 // with a full SQ, it waits until the kernel's submission thread frees an
 // entry (IORING_ENTER_SQ_WAIT); otherwise it returns 0 at once. Linux 5.10.
-func SQRingWait(ring *Ring) (int, error) {
+func SqringWait(ring *Ring) (int, error) {
 	c, err := ring.get()
 	if err != nil {
 		return 0, err

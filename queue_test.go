@@ -99,13 +99,13 @@ func TestCQOverflow(t *testing.T) {
 	}
 }
 
-// TestSQRingWait fills the SQ of an SQPOLL ring and waits for the kernel
+// TestSqringWait fills the SQ of an SQPOLL ring and waits for the kernel
 // thread to consume it.
-func TestSQRingWait(t *testing.T) {
+func TestSqringWait(t *testing.T) {
 	plain := newRing(t, 2, 0)
 	coreNops(t, plain, 1, 2)
-	if n, err := SQRingWait(plain); n != 0 || err != nil {
-		t.Errorf("SQRingWait without SQPOLL = %d, %v; want 0 at once", n, err)
+	if n, err := SqringWait(plain); n != 0 || err != nil {
+		t.Errorf("SqringWait without SQPOLL = %d, %v; want 0 at once", n, err)
 	}
 	Submit(plain)
 
@@ -118,8 +118,8 @@ func TestSQRingWait(t *testing.T) {
 		t.Fatalf("QueueInitParams(SQPOLL): %v", err)
 	}
 	defer QueueExit(&ring)
-	if n, err := SQRingWait(&ring); n != 0 || err != nil {
-		t.Errorf("SQRingWait with free SQ space = %d, %v; want 0", n, err)
+	if n, err := SqringWait(&ring); n != 0 || err != nil {
+		t.Errorf("SqringWait with free SQ space = %d, %v; want 0", n, err)
 	}
 	coreNops(t, &ring, 1, 4)
 	if SQSpaceLeft(&ring) != 0 {
@@ -128,11 +128,11 @@ func TestSQRingWait(t *testing.T) {
 	if n, err := Submit(&ring); n != 4 || err != nil {
 		t.Fatalf("Submit on SQPOLL = %d, %v", n, err)
 	}
-	if _, err := SQRingWait(&ring); err != nil {
-		t.Fatalf("SQRingWait: %v", err)
+	if _, err := SqringWait(&ring); err != nil {
+		t.Fatalf("SqringWait: %v", err)
 	}
 	if SQSpaceLeft(&ring) == 0 {
-		t.Error("SQ still full after SQRingWait")
+		t.Error("SQ still full after SqringWait")
 	}
 	for i := 0; i < 4; i++ {
 		cqe, err := WaitCQE(&ring)
@@ -211,7 +211,7 @@ func TestCoreClosedRing(t *testing.T) {
 			"CQEventfdToggle": CQEventfdToggle(ring, false),
 		}
 		_, errs["CloseRingFd"] = CloseRingFd(ring)
-		_, errs["SQRingWait"] = SQRingWait(ring)
+		_, errs["SqringWait"] = SqringWait(ring)
 		_, errs["GetEvents"] = GetEvents(ring)
 		_, errs["SubmitAndGetEvents"] = SubmitAndGetEvents(ring)
 		_, _, errs["SubmitAndWaitTimeout"] = SubmitAndWaitTimeout(ring, 1, ts, nil)
