@@ -262,6 +262,9 @@ func TestSQESetters(t *testing.T) {
 	if sqe.Flags != IOSQE_IO_LINK|IOSQE_ASYNC || IOSQE_IO_LINK != 4 || IOSQE_ASYNC != 16 {
 		t.Errorf("flags %#x", sqe.Flags)
 	}
+	if CQEGetData64(nil) != 0 {
+		t.Error("CQEGetData64(nil) != 0")
+	}
 	cqe := &CQE{UserData: 42}
 	if CQEGetData64(cqe) != 42 {
 		t.Errorf("CQEGetData64 = %d", CQEGetData64(cqe))
