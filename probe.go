@@ -80,7 +80,8 @@ func GetProbeRing(ring *Ring) (*Probe, error) {
 }
 
 // FreeProbe wraps io_uring_free_probe: it releases the probe's memory (a
-// probe from NewProbe goes back to free(), as it came from calloc).
+// probe from NewProbe goes back to free(), as it came from calloc). Probes
+// came with Linux 5.6.
 func FreeProbe(probe *Probe) {
 	if probe == nil || probe.c == nil {
 		return
@@ -96,6 +97,7 @@ func FreeProbe(probe *Probe) {
 // OpcodeSupported wraps io_uring_opcode_supported: whether the kernel that
 // answered the probe supports op. False for a nil or freed probe, and for an
 // op outside the probe's room (liburing would read past a small NewProbe).
+// Linux 5.6.
 func OpcodeSupported(p *Probe, op int) bool {
 	if p == nil || p.c == nil || op < 0 || op >= int(p.nops) {
 		return false
