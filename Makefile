@@ -6,10 +6,10 @@ CGO_CFLAGS_BASE ?= -O2 -g
 # Go's build cache does not see changes to the C library cgo links, so every
 # go command here carries the fingerprint of the built liburing in CGO_CFLAGS:
 # switching liburing (2.6 submodule, LIBURING_SRC, 2.9 fallback) rebuilds.
-GOENV = CGO_ENABLED=1 CGO_CFLAGS="$(CGO_CFLAGS_BASE) -DLIBURING_GO_STAMP=$$(cat build/liburing/STAMP)"
+GOENV = CGO_ENABLED=1 CGO_CFLAGS="$(CGO_CFLAGS_BASE) -DLIBURING_GO_STAMP=$$(cat $(CURDIR)/build/liburing/STAMP)"
 TESTFLAGS ?=
 
-.PHONY: all lib example test vet test-race cover-check test-cgocheck2 generate check-generated clean
+.PHONY: all lib example test vet bench test-bench test-race cover-check test-cgocheck2 generate check-generated clean
 
 all: lib
 
@@ -42,7 +42,18 @@ cover-check:
 test-cgocheck2: lib
 	$(GOENV) GOEXPERIMENT=cgocheck2 $(GO) test -count=1 $(TESTFLAGS) ./...
 
-test: lib check-generated vet test-race cover-check test-cgocheck2
+test: lib check-generated vet test-race cover-check test-cgocheck2 test-bench
+
+# Benchmarks: a separate module (it depends on the pure-Go giouring, which
+# links on Go 1.23+ only with -checklinkname=0). BENCHFLAGS="-rounds 5
+# -benchtime 500ms -run Nop" narrows or lengthens the run.
+BENCHFLAGS ?=
+bench: lib
+	cd bench && $(GOENV) $(GO) run -ldflags=-checklinkname=0 ./cmd/report $(BENCHFLAGS)
+
+# The bench module's own tests (each contender runs briefly).
+test-bench: lib
+	cd bench && $(GOENV) $(GO) vet -ldflags=-checklinkname=0 ./... && $(GOENV) $(GO) test -ldflags=-checklinkname=0 -count=1 ./...
 
 clean:
 	rm -rf build
