@@ -131,24 +131,40 @@ func WaitCQETimeout(ring *Ring, ts *KernelTimespec) (*CQE, error) {
 // Linux 5.1.
 func PeekBatchCQE(ring *Ring, cqes []*CQE) int {
 	c, err := ring.get()
-	if err != nil {
+	if err != nil || len(cqes) == 0 {
 		return 0
 	}
-	// C writes the pointers into C memory, then they are copied: a Go slice
-	// of pointers must not be handed to C.
-	var arr **C.struct_io_uring_cqe
-	if len(cqes) > 0 {
-		arr = (**C.struct_io_uring_cqe)(C.calloc(C.size_t(len(cqes)), C.size_t(unsafe.Sizeof(arr))))
-		if arr == nil {
-			return 0
-		}
-		defer C.free(unsafe.Pointer(arr))
+	// C writes the pointers into the ring's scratch array in C memory (a Go
+	// slice of pointers must not be handed to C), then they are copied.
+	arr := ring.scratchCQEs(len(cqes))
+	if arr == nil {
+		return 0
 	}
 	n := int(C.io_uring_peek_batch_cqe(c, arr, C.uint(len(cqes))))
 	for i, p := range unsafe.Slice(arr, n) {
 		cqes[i] = (*CQE)(unsafe.Pointer(p))
 	}
 	return n
+}
+
+// scratchCQEs returns the ring's C array of at least n CQE pointers, grown
+// as needed and freed by QueueExit, so that PeekBatchCQE allocates nothing
+// per call.
+func (r *Ring) scratchCQEs(n int) **C.struct_io_uring_cqe {
+	if n > r.scratchLen {
+		p := C.realloc(r.scratch, C.size_t(n)*C.size_t(unsafe.Sizeof(uintptr(0))))
+		if p == nil {
+			return nil
+		}
+		r.scratch, r.scratchLen = p, n
+	}
+	return (**C.struct_io_uring_cqe)(r.scratch)
+}
+
+// freeScratch releases the scratch array (QueueExit).
+func (r *Ring) freeScratch() {
+	C.free(r.scratch)
+	r.scratch, r.scratchLen = nil, 0
 }
 
 // CQESeen wraps io_uring_cqe_seen: it marks cqe consumed, so the kernel may

@@ -66,6 +66,9 @@ type Ring struct {
 	c     *C.struct_io_uring
 	owned bool   // c was allocated here and is freed by QueueExit
 	cq    cqView // the CQ ring as ReapCQEs reads it (batch.go)
+
+	scratch    unsafe.Pointer // C array of CQE pointers for PeekBatchCQE
+	scratchLen int
 }
 
 // CPtr returns the ring's struct io_uring * for C code, or nil when the ring

@@ -224,6 +224,7 @@ func QueueExit(ring *Ring) error {
 	if ring.owned {
 		C.free(unsafe.Pointer(c))
 	}
+	ring.freeScratch()
 	ring.c, ring.owned = nil, false
 	return nil
 }
