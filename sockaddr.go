@@ -139,7 +139,8 @@ func inetPton(family int, addr string, dst []byte) error {
 }
 
 // NewSockaddrInet4 builds an AF_INET address (struct sockaddr_in) from ip and
-// a port in host byte order.
+// a port in host byte order: Python liburing's sockaddr(AF_INET, addr, port)
+// with the address already parsed.
 func NewSockaddrInet4(ip [4]byte, port uint16) (*Sockaddr, error) {
 	sa, err := newSockaddr(unix.AF_INET, unix.SizeofSockaddrInet4)
 	if err != nil {
@@ -153,6 +154,8 @@ func NewSockaddrInet4(ip [4]byte, port uint16) (*Sockaddr, error) {
 
 // NewSockaddrInet6 builds an AF_INET6 address (struct sockaddr_in6) from ip,
 // a port in host byte order and a scope id (interface index); flowinfo is 0.
+// It is Python liburing's sockaddr(AF_INET6, addr, port, scope_id) with the
+// address already parsed.
 func NewSockaddrInet6(ip [16]byte, port uint16, scopeID uint32) (*Sockaddr, error) {
 	sa, err := newSockaddr(unix.AF_INET6, unix.SizeofSockaddrInet6)
 	if err != nil {
@@ -165,10 +168,12 @@ func NewSockaddrInet6(ip [16]byte, port uint16, scopeID uint32) (*Sockaddr, erro
 	return sa, nil
 }
 
-// NewSockaddrUnix builds an AF_UNIX address (struct sockaddr_un). A path
-// that starts with "@" or a NUL byte is an abstract name (the "@" becomes
-// the NUL, as in package net) and its length is exact; any other path is a
-// file name of at most 108 bytes without NUL bytes.
+// NewSockaddrUnix builds an AF_UNIX address (struct sockaddr_un), Python
+// liburing's sockaddr(AF_UNIX, path), whose length covers the path and its
+// NUL rather than the whole struct. A path that starts with "@" or a NUL
+// byte is an abstract name (the "@" becomes the NUL, as in package net) and
+// its length is exact; any other path is a file name of at most 108 bytes
+// without NUL bytes.
 func NewSockaddrUnix(path string) (*Sockaddr, error) {
 	switch {
 	case path == "":
@@ -198,7 +203,8 @@ func NewSockaddrUnix(path string) (*Sockaddr, error) {
 	return sa, nil
 }
 
-// NewSockaddrAddrPort builds an AF_INET address for an IPv4 ap and an
+// NewSockaddrAddrPort (no Python counterpart: a conversion from package
+// net/netip) builds an AF_INET address for an IPv4 ap and an
 // AF_INET6 address for an IPv6 one (an IPv4-mapped IPv6 address stays
 // AF_INET6). A zone is an interface name or a numeric scope id.
 func NewSockaddrAddrPort(ap netip.AddrPort) (*Sockaddr, error) {
@@ -232,7 +238,8 @@ func zoneToScope(zone string) (uint32, error) {
 	return uint32(ifi.Index), nil
 }
 
-// NewSockaddrNetAddr builds the socket address of a *net.TCPAddr,
+// NewSockaddrNetAddr (no Python counterpart: a conversion from package net)
+// builds the socket address of a *net.TCPAddr,
 // *net.UDPAddr, *net.IPAddr (port 0) or *net.UnixAddr. net.IP does not tell
 // IPv4 from IPv4-mapped IPv6, so an IPv4 address always gives AF_INET.
 func NewSockaddrNetAddr(a net.Addr) (*Sockaddr, error) {
@@ -342,7 +349,8 @@ func (sa *Sockaddr) RawUnix() *unix.RawSockaddrUnix {
 var errNotInet = errors.New("liburing: sockaddr is not AF_INET or AF_INET6")
 
 // AddrPort returns an AF_INET or AF_INET6 address as a netip.AddrPort; a
-// non-zero scope id becomes a numeric zone. Other families fail with an
+// non-zero scope id becomes a numeric zone. (Python liburing's sockaddr had
+// no (host, port) accessor, only a TODO; Getnameinfo is its way.) Other families fail with an
 // error wrapping unix.EAFNOSUPPORT.
 func (sa *Sockaddr) AddrPort() (netip.AddrPort, error) {
 	if raw := sa.RawInet4(); raw != nil {

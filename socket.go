@@ -35,8 +35,10 @@ import (
 // go with Sockaddr (no io_uring involved), and its socket option and epoll
 // helpers for the socket and poll prep calls.
 
-// getaddrinfo(3) flags (ai_flags), getnameinfo(3) flags and buffer sizes,
-// and the EAI_* codes both return (negative, as glibc defines them).
+// getaddrinfo(3) flags (ai_flags) and getnameinfo(3) flags (Python
+// liburing's __extra_define__ constants), getnameinfo's buffer sizes, and
+// the EAI_* codes of GaiError (negative, as glibc defines them; Python
+// liburing did not export them).
 const (
 	AI_PASSIVE     = C.AI_PASSIVE
 	AI_CANONNAME   = C.AI_CANONNAME
@@ -116,10 +118,13 @@ type AddrInfo struct {
 	Addr      *Sockaddr
 }
 
-// AddrInfos is the list Getaddrinfo returns; Close releases its addresses.
+// AddrInfos is the list Getaddrinfo returns (Python liburing's getaddrinfo
+// object, which freed its list when collected); Close releases its
+// addresses.
 type AddrInfos []AddrInfo
 
-// Close releases every address of the list.
+// Close releases every address of the list (AddrInfo.Addr.Close); only call
+// it once no operation uses them.
 func (l AddrInfos) Close() {
 	for i := range l {
 		l[i].Addr.Close()

@@ -72,7 +72,7 @@ type server struct {
 	stopping    bool
 	accepted    int
 	served      int
-	rearmed     int // receives re-armed after running out of buffers
+	rearmed     int  // receives re-armed after running out of buffers
 	acceptLimit bool // the accept was cancelled for -max-conns
 }
 
@@ -277,6 +277,8 @@ func (s *server) handle(cqe *liburing.CQE) {
 	case kindClose:
 		delete(s.conns, fd)
 		s.served++
+	case kindCancel:
+		// The cancelled accept reports itself (-ECANCELED, no F_MORE).
 	}
 }
 
