@@ -55,8 +55,17 @@ func (c cRing) RegisterEventfd(fd int) error           { return lu.RegisterEvent
 func (c cRing) UnregisterEventfd() error               { return lu.UnregisterEventfd(c.r) }
 func (c cRing) RegisterBuffers(iov []unix.Iovec) error { return lu.RegisterBuffers(c.r, iov) }
 func (c cRing) UnregisterBuffers() error               { return lu.UnregisterBuffers(c.r) }
-func (c cRing) RegisterRingFd() (int, error)           { return lu.RegisterRingFd(c.r) }
-func (c cRing) UnregisterRingFd() (int, error)         { return lu.UnregisterRingFd(c.r) }
+
+// RegisterRingFd returns what C's io_uring_register_ring_fd returns (1, the
+// number registered); the Go wrapper returns the index instead.
+func (c cRing) RegisterRingFd() (int, error) {
+	if _, err := lu.RegisterRingFd(c.r); err != nil {
+		return 0, err
+	}
+	return 1, nil
+}
+
+func (c cRing) UnregisterRingFd() (int, error) { return lu.UnregisterRingFd(c.r) }
 func (c cRing) RegisterBufRing(reg *BufReg, flags uint32) error {
 	return lu.RegisterBufRing(c.r, (*lu.BufReg)(unsafe.Pointer(reg)), flags)
 }

@@ -55,23 +55,41 @@ func (m Mismatch) String() string {
 		return fmt.Sprintf("%s panics: %s (args: %s)", m.Vector.ID(), m.Panic, m.Vector.Args)
 	}
 	return fmt.Sprintf("%s %s: C %s, impl %s (args: %s)", m.Vector.ID(), m.Field.Name,
-		FormatValue(m.Field, m.C, m.C), FormatValue(m.Field, m.Got, m.C), m.Vector.Args)
+		FormatValue(m.Field, m.C, m.Vector.Args), formatImpl(m.Field, m.Got, m.Vector.Args), m.Vector.Args)
 }
 
-// FormatValue shows a field value for reports: an arena address as
-// &slot+off, an address outside the arena (in a pointer field where C has
-// an arena address) as "another address", anything else in hex.
-func FormatValue(f Field, v uint64, cValue uint64) string {
+// FormatValue shows C's value of a field for reports: an arena address as
+// &slot+off, anything else in hex.
+func FormatValue(f Field, v uint64, args Args) string {
 	if s, ok := slotOf(v); ok && f.Size == 8 {
 		return s
-	}
-	if _, cIsPtr := slotOf(cValue); cIsPtr && f.Size == 8 && v >= 0x10000 && v < 1<<47 {
-		return "another address (not the argument's)"
 	}
 	if f.Name == "fd" || f.Name == "splice_fd_in" {
 		return fmt.Sprintf("%d", int32(v))
 	}
 	return fmt.Sprintf("%#x", v)
+}
+
+// formatImpl shows an implementation's value: as FormatValue, except that
+// a 64-bit value that looks like an address outside the arena (from 64 KiB
+// to 2^47, neither half an argument's value) is shown as "an address
+// outside the arena", so that reports do not depend on where a run's heap
+// or data lie.
+func formatImpl(f Field, v uint64, args Args) string {
+	if _, ok := slotOf(v); !ok && f.Size == 8 && v >= 0x10000 && v < 1<<47 && !isArgValue(v, args) &&
+		!isArgValue(v&0xffffffff, args) && (v>>32 == 0 || !isArgValue(v>>32, args)) {
+		return "an address outside the arena"
+	}
+	return FormatValue(f, v, args)
+}
+
+func isArgValue(v uint64, args Args) bool {
+	for _, a := range args {
+		if a.Kind != Pointer && v != 0 && (a.Raw == v || a.Raw&0xffffffff == v) {
+			return true
+		}
+	}
+	return false
 }
 
 // slotOf names a canonical arena address.
@@ -91,6 +109,12 @@ func slotOf(v uint64) (string, bool) {
 	return fmt.Sprintf("arena+%#x", off), true
 }
 
+// Unrepresentable is what an adapter panics with when the implementation's
+// API cannot express a vector's arguments (a length beyond what a Go slice
+// holds, a NULL where it takes a value). Such vectors are listed apart, not
+// counted as mismatches.
+type Unrepresentable string
+
 // PrepReport is the result of running every vector through one
 // implementation.
 type PrepReport struct {
@@ -99,6 +123,9 @@ type PrepReport struct {
 	Exact      int      // of those, SQEs equal to C's in all 64 bytes
 	Missing    []string // helpers the implementation does not have
 	Mismatches []Mismatch
+	// Unrepresentable lists the vectors the implementation's API cannot
+	// express, with the reason.
+	Unrepresentable []string
 }
 
 // RunPrep builds one vector's SQE with an implementation: a stale SQE,
@@ -116,7 +143,11 @@ func RunPrep(impl Implementation, prep PrepFunc, v *Vector, ar *Arena) (sqe SQE,
 	args := v.Args.resolve(ar)
 	func() {
 		defer func() {
-			if r := recover(); r != nil {
+			switch r := recover().(type) {
+			case nil:
+			case Unrepresentable:
+				err = r
+			default:
 				err = fmt.Errorf("%v", r)
 			}
 		}()
@@ -166,6 +197,11 @@ func CheckPreps(impl Implementation, vectors []Vector) (*PrepReport, error) {
 		}
 		rep.Vectors++
 		sqe, err := RunPrep(impl, prep, v, ar)
+		if u, ok := err.(Unrepresentable); ok {
+			rep.Vectors--
+			rep.Unrepresentable = append(rep.Unrepresentable, v.ID()+": "+string(u))
+			continue
+		}
 		if err != nil {
 			rep.Mismatches = append(rep.Mismatches, Mismatch{Vector: v, Panic: err.Error()})
 			continue
@@ -207,7 +243,7 @@ func (r *PrepReport) Findings() []Finding {
 			if m.Panic != "" {
 				f.C, f.Impl = "builds the SQE", "panic: "+m.Panic
 			} else {
-				f.C, f.Impl = FormatValue(m.Field, m.C, m.C), FormatValue(m.Field, m.Got, m.C)
+				f.C, f.Impl = FormatValue(m.Field, m.C, m.Vector.Args), formatImpl(m.Field, m.Got, m.Vector.Args)
 			}
 			out = append(out, f)
 		}
@@ -216,9 +252,14 @@ func (r *PrepReport) Findings() []Finding {
 	return out
 }
 
+// systemicMin is how many helpers must share a finding (same field, same
+// C and implementation values) for the report to list it once.
+const systemicMin = 5
+
 // WriteMarkdown writes the report: a summary line, the helpers not
-// implemented, a table of findings (helper, field, C, implementation, cases,
-// arguments of the first case) and every mismatch.
+// implemented, the findings shared by many helpers (one row each), a table
+// of the other findings (helper, field, C, implementation, cases,
+// arguments of the first case) and, with full, every mismatch.
 func (r *PrepReport) WriteMarkdown(w io.Writer, full bool) {
 	fmt.Fprintf(w, "### %s: prep helpers\n\n", r.Impl)
 	fmt.Fprintf(w, "%d vectors of %d implemented helpers ran; %d SQEs equal C's in all 64 bytes, %d differ. %d of the 85 helpers are not implemented.\n\n",
@@ -228,13 +269,42 @@ func (r *PrepReport) WriteMarkdown(w io.Writer, full bool) {
 		sort.Strings(m)
 		fmt.Fprintf(w, "Not implemented: %s.\n\n", strings.Join(trimPrefixes(m), ", "))
 	}
+	if len(r.Unrepresentable) > 0 {
+		fmt.Fprintf(w, "Vectors the API cannot express (left out): %s.\n\n", strings.Join(r.Unrepresentable, "; "))
+	}
 	fs := r.Findings()
 	if len(fs) == 0 {
 		fmt.Fprintf(w, "No discrepancy.\n\n")
 		return
 	}
+	type key struct{ field, c, impl string }
+	groups := map[key][]string{}
+	var order []key
+	for _, f := range fs {
+		k := key{f.Field, f.C, f.Impl}
+		if groups[k] == nil {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], strings.TrimPrefix(f.Func, "io_uring_prep_"))
+	}
+	systemic := false
+	for _, k := range order {
+		if len(groups[k]) >= systemicMin {
+			if !systemic {
+				fmt.Fprintf(w, "Shared by many helpers (in every case of each):\n\n| field | C | %s | helpers |\n|---|---|---|---|\n", r.Impl)
+				systemic = true
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %d: %s |\n", k.field, k.c, k.impl, len(groups[k]), strings.Join(groups[k], ", "))
+		}
+	}
+	if systemic {
+		fmt.Fprintf(w, "\nThe other findings:\n\n")
+	}
 	fmt.Fprintf(w, "| function | field | C | %s | cases | arguments (first case) |\n|---|---|---|---|---|---|\n", r.Impl)
 	for _, f := range fs {
+		if len(groups[key{f.Field, f.C, f.Impl}]) >= systemicMin {
+			continue
+		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s: %s |\n", f.Func, f.Field, f.C, f.Impl,
 			casesSummary(f.Cases), f.Example.Case, f.Example.Args)
 	}
@@ -268,3 +338,5 @@ func putU64(b []byte, v uint64) {
 		b[i] = byte(v >> (8 * i))
 	}
 }
+
+func (u Unrepresentable) Error() string { return string(u) }

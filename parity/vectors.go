@@ -65,9 +65,13 @@ func (a Args) Uintptr(i int) uintptr { return uintptr(a[i].ptr) }
 // Bytes returns n bytes at pointer argument i (nil for NULL), for APIs that
 // take a slice where C takes a pointer and a length. Only the prep
 // helpers' stored address matters: the bytes past the slot are never read.
-func (a Args) Bytes(i int, n int) []byte {
+// A length no Go slice can have (2^47 or more) panics with Unrepresentable.
+func (a Args) Bytes(i int, n uint64) []byte {
 	if a[i].ptr == nil {
 		return nil
+	}
+	if n >= 1<<47 {
+		panic(Unrepresentable(fmt.Sprintf("%s: a []byte of %#x bytes", a[i].Name, n)))
 	}
 	return unsafe.Slice((*byte)(a[i].ptr), n)
 }

@@ -120,7 +120,7 @@ func vectors(args []string) error {
 		}
 		fmt.Printf("%s (%s)\n", v.ID(), v.Args)
 		for _, f := range parity.SQEFields {
-			fmt.Printf("    %-12s %s\n", f.Name, parity.FormatValue(f, f.Value(v.SQE.Bytes()), f.Value(v.SQE.Bytes())))
+			fmt.Printf("    %-12s %s\n", f.Name, parity.FormatValue(f, f.Value(v.SQE.Bytes()), v.Args))
 		}
 	}
 	return nil
