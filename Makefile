@@ -9,7 +9,7 @@ CGO_CFLAGS_BASE ?= -O2 -g
 GOENV = CGO_ENABLED=1 CGO_CFLAGS="$(CGO_CFLAGS_BASE) -DLIBURING_GO_STAMP=$$(cat $(CURDIR)/build/liburing/STAMP)"
 TESTFLAGS ?=
 
-.PHONY: all lib example test vet bench test-bench test-race cover-check test-cgocheck2 generate check-generated clean
+.PHONY: all lib example test vet bench test-bench test-race cover-check test-cgocheck2 generate check-generated clean golden crosscheck test-crosscheck
 
 all: lib
 
@@ -42,7 +42,7 @@ cover-check:
 test-cgocheck2: lib
 	$(GOENV) GOEXPERIMENT=cgocheck2 $(GO) test -count=1 $(TESTFLAGS) ./...
 
-test: lib check-generated vet test-race cover-check test-cgocheck2 test-bench
+test: lib check-generated vet test-race cover-check test-cgocheck2 test-bench test-crosscheck
 
 # Benchmarks: a separate module (it depends on the pure-Go giouring, which
 # links on Go 1.23+ only with -checklinkname=0). BENCHFLAGS="-rounds 5
@@ -54,6 +54,21 @@ bench: lib
 # The bench module's own tests (each contender runs briefly).
 test-bench: lib
 	cd bench && $(GOENV) $(GO) vet -ldflags=-checklinkname=0 ./... && $(GOENV) $(GO) test -ldflags=-checklinkname=0 -count=1 ./...
+
+# C-parity oracle (package parity): the golden file of the linked liburing
+# (parity/golden/liburing-<version>.json), after a liburing upgrade.
+golden: lib
+	$(GOENV) $(GO) run ./cmd/uringparity golden
+
+# The oracle run on pure-Go io_uring libraries: a separate module (it
+# depends on giouring and go-uring). crosscheck writes its report for the
+# linked liburing (crosscheck/reports/liburing-<version>.md); test-crosscheck
+# vets the module and fails when the oracle's report differs from it.
+crosscheck: lib
+	cd crosscheck && $(GOENV) $(GO) run -ldflags=-checklinkname=0 ./cmd/crosscheck -write
+
+test-crosscheck: lib
+	cd crosscheck && $(GOENV) $(GO) vet -ldflags=-checklinkname=0 ./... && $(GOENV) $(GO) test -ldflags=-checklinkname=0 -count=1 ./...
 
 clean:
 	rm -rf build

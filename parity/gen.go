@@ -1,0 +1,3 @@
+package parity
+
+//go:generate go run ./internal/gentables
