@@ -137,6 +137,13 @@ func ltSubmit(t testing.TB, ring *lu.Ring, want int) int {
 	return n
 }
 
+// ltRun submits what is prepared and waits for one completion.
+func ltRun(t testing.TB, ring *lu.Ring) ltCQE {
+	t.Helper()
+	ltSubmit(t, ring, -1)
+	return ltWait(t, ring)
+}
+
 // ltTimespec returns a KernelTimespec in C memory (the kernel reads a
 // timeout's timespec at submit, after the prep call returned), freed when
 // the test ends.
