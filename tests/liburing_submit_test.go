@@ -375,4 +375,3 @@ func TestLiburing_cq_ready(t *testing.T) {
 	lu.CQAdvance(ring, 1)
 	want(0)
 }
-
