@@ -70,7 +70,7 @@ func TestLiburing_d4ae271dfaae(t *testing.T) {
 		lu.PrepReadv(sqe, 0, &iovs[i], 1, 0)
 		lu.SQESetFlags(sqe, lu.IOSQE_FIXED_FILE)
 		lu.SQESetData64(sqe, uint64(i))
-		ltSubmit(t, ring, 1)
+		ltSubmit(t, ring, -1) // counts SQEs the SQ thread has not taken yet too
 		time.Sleep(time.Millisecond)
 	}
 	for range iovs {
@@ -151,7 +151,6 @@ func sqWaitReads(t *testing.T, ring *lu.Ring, n int) {
 // (IORING_SETUP_ATTACH_WQ).
 func sqSharedRings(t *testing.T, nr int, entries uint32, idleMs uint32) []*lu.Ring {
 	t.Helper()
-	before := ltCountTasks(t, "iou-sqp-")
 	rings := make([]*lu.Ring, nr)
 	for i := range rings {
 		p := lu.Params{Flags: lu.IORING_SETUP_SQPOLL, SQThreadIdle: idleMs}
@@ -162,10 +161,29 @@ func sqSharedRings(t *testing.T, nr int, entries uint32, idleMs uint32) []*lu.Ri
 		rings[i] = ltRingParams(t, entries, &p)
 		ltRequireFeature(t, rings[i], lu.IORING_FEAT_SQPOLL_NONFIXED, "IORING_FEAT_SQPOLL_NONFIXED")
 	}
-	if n := ltCountTasks(t, "iou-sqp-") - before; n > 1 {
-		t.Errorf("%d new SQ threads for %d rings attached to one, want 1", n, nr)
+	first := sqThread(t, rings[0])
+	for i, r := range rings[1:] {
+		if tid := sqThread(t, r); tid != first {
+			t.Errorf("ring %d runs on SQ thread %q, the first one on %q", i+1, tid, first)
+		}
 	}
 	return rings
+}
+
+// sqThread is the SqThread line of the ring's /proc fdinfo ("" if the
+// kernel does not show it).
+func sqThread(t *testing.T, ring *lu.Ring) string {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/fdinfo/" + strconv.Itoa(ring.Fd()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "SqThread:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
 }
 
 // sqRounds runs rounds of 64 reads on each of rings, all queued before
