@@ -522,7 +522,10 @@ func ltChild(t testing.TB, role string, extra ...*os.File) *exec.Cmd {
 		name = name[:i]
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^"+name+"$", "-test.count=1", "-test.timeout=30s")
-	cmd.Env = append(os.Environ(), ltChildEnv+"="+role)
+	// Race-enabled binaries sleep 1 s at exit (ThreadSanitizer's
+	// atexit_sleep_ms) unless told otherwise.
+	gorace := strings.TrimSpace(os.Getenv("GORACE") + " atexit_sleep_ms=0")
+	cmd.Env = append(os.Environ(), "GORACE="+gorace, ltChildEnv+"="+role)
 	cmd.ExtraFiles = extra
 	return cmd
 }
@@ -541,6 +544,6 @@ func ltRunChild(t testing.TB, cmd *exec.Cmd) {
 	t.Helper()
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("child %v: %v\n%s", cmd.Env[len(cmd.Env)-1], err, out)
+		t.Fatalf("child %v: %v\n%s", cmd.Args, err, out)
 	}
 }

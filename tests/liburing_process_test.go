@@ -12,6 +12,7 @@ package tests
 // and an exec cannot.
 
 import (
+	"bytes"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -225,19 +226,24 @@ func TestLiburing_across_fork(t *testing.T) {
 	defer sharedF.Close()
 	cmd := s.child(t, "across-fork", sharedF, readyW, goR)
 	cmd.Env = append(cmd.Env, "LT_DIR="+dir)
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
 	out := make(chan error, 1)
 	go func() {
-		b, err := cmd.CombinedOutput()
+		err := cmd.Wait()
 		if err != nil {
-			err = fmt.Errorf("%v: %s", err, b)
+			err = fmt.Errorf("%v: %s", err, output.Bytes())
 		}
 		out <- err
 	}()
+	readyW.Close()
+	goR.Close()
 	if _, err := readyR.Read(make([]byte, 1)); err != nil {
 		t.Fatalf("child did not start: %v / %v", err, <-out)
 	}
-	readyW.Close()
-	goR.Close()
 	for _, w := range []struct {
 		fd int
 		s  string
@@ -631,7 +637,7 @@ func deferExecChild() {
 	lu.PrepRead(lu.GetSQE(&ring), fd, ltPtr(buf), size, 0)
 	lu.Submit(&ring)
 	// exec the test binary again, running no test: it exits 0 at once.
-	err = unix.Exec(os.Args[0], []string{os.Args[0], "-test.run=^$"}, []string{})
+	err = unix.Exec(os.Args[0], []string{os.Args[0], "-test.run=^$"}, []string{"GORACE=atexit_sleep_ms=0"})
 	ltChildExit(1, "exec: %v", err)
 }
 
@@ -819,7 +825,7 @@ func cancelInflightExitChild() {
 	_, sq := procChildRing()
 	b, _ := lu.AllocBuffer(16)
 	ts := (*lu.KernelTimespec)(unsafe.Pointer(&b[0]))
-	ts.Nsec = int64(50 * time.Millisecond) // the C test: 1 s
+	ts.Nsec = int64(100 * time.Millisecond) // the C test: 1 s; the exit comes first
 	if _, err := sq.submit(0, 0,
 		func(sqe *lu.SQE) {
 			lu.PrepPollAdd(sqe, 3, unix.POLLIN) // the ring itself
