@@ -476,13 +476,7 @@ func TestLiburing_hardlink(t *testing.T) {
 	linkat := func(olddfd int, oldpath, newpath string, flags int) int32 {
 		lu.PrepLinkat(ltSQE(t, ring), olddfd, ltCStr(t, oldpath), unix.AT_FDCWD, ltCStr(t, newpath), flags)
 		ltSubmit(t, ring, 1)
-		cqe, err := lu.WaitCQEs(ring, 1, nil, nil)
-		if err != nil {
-			t.Fatalf("WaitCQEs: %v", err)
-		}
-		res := cqe.Res
-		lu.CQESeen(ring, cqe)
-		return res
+		return ltWaitCQEs(t, ring)
 	}
 	if os.Geteuid() == 0 {
 		if res := linkat(fd, "", empty, unix.AT_EMPTY_PATH); res != 0 {
@@ -1020,13 +1014,7 @@ func TestLiburing_short_read(t *testing.T) {
 	ring := ltRing(t, 32, 0)
 	lu.PrepReadv(ltSQE(t, ring), fd, iov.Ptr(), 1, 0)
 	ltSubmit(t, ring, 1)
-	cqe, err := lu.WaitCQEs(ring, 1, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := cqe.Res
-	lu.CQESeen(ring, cqe)
-	if res != 1024 {
+	if res := ltWaitCQEs(t, ring); res != 1024 {
 		t.Fatalf("readv past EOF: %s, want 1024", ltResName(res))
 	}
 	if !bytes.Equal(ltIovBytes(t, iov, 0)[:1024], ltPattern(1024, 0)) {
@@ -1114,13 +1102,7 @@ func TestLiburing_symlink(t *testing.T) {
 	symlink := func(newpath string) int32 {
 		lu.PrepSymlinkat(ltSQE(t, ring), ltCStr(t, target), unix.AT_FDCWD, ltCStr(t, newpath))
 		ltSubmit(t, ring, 1)
-		cqe, err := lu.WaitCQEs(ring, 1, nil, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res := cqe.Res
-		lu.CQESeen(ring, cqe)
-		return res
+		return ltWaitCQEs(t, ring)
 	}
 	if res := symlink(link); res != 0 {
 		t.Fatalf("symlinkat: %s", ltResName(res))

@@ -79,6 +79,41 @@ func ltLockThread(t testing.TB) {
 	t.Cleanup(runtime.UnlockOSThread)
 }
 
+// ltNoPreempt keeps the Go runtime's preemption signal (SIGURG) away from
+// the test's thread until the test ends, for scenarios that check how long
+// or for how many completions a single io_uring_enter waits: a signal
+// ends such a wait early (EINTR, or the submit count without the
+// completions), which C test programs never see.
+func ltNoPreempt(t testing.TB) {
+	t.Helper()
+	ltLockThread(t)
+	var set, old unix.Sigset_t
+	sig := uint(unix.SIGURG) - 1
+	set.Val[sig/64] |= 1 << (sig % 64)
+	if err := unix.PthreadSigmask(unix.SIG_BLOCK, &set, &old); err != nil {
+		t.Fatalf("pthread_sigmask: %v", err)
+	}
+	t.Cleanup(func() { unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil) })
+}
+
+// ltWaitCQEs is io_uring_wait_cqes for one completion without a timeout,
+// retried when a signal interrupts it; it returns the completion's res.
+func ltWaitCQEs(t testing.TB, ring *lu.Ring) int32 {
+	t.Helper()
+	for {
+		cqe, err := lu.WaitCQEs(ring, 1, nil, nil)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			t.Fatalf("WaitCQEs: %v", err)
+		}
+		res := cqe.Res
+		lu.CQESeen(ring, cqe)
+		return res
+	}
+}
+
 // ltRequireOp skips the test unless the kernel supports every opcode.
 func ltRequireOp(t testing.TB, ops ...int) {
 	t.Helper()

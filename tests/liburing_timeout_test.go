@@ -101,6 +101,7 @@ func TestLiburing_poll_link(t *testing.T) {
 // a TIMEOUT request of 50 ms (the C test: 1 s) completes after its own
 // time, neither early nor late.
 func TestLiburing_7ad0e4b2f83c(t *testing.T) {
+	ltNoPreempt(t)
 	ring := ltRing(t, 32, 0)
 	ltNop(t, ring, 1, 0)
 	ltSubmit(t, ring, 1)
@@ -126,6 +127,7 @@ func TestLiburing_7ad0e4b2f83c(t *testing.T) {
 // io_uring_submit_and_wait honours wait_nr: with a 10 ms timeout pending,
 // submitting a NOP and waiting for 2 returns only once both completed.
 func TestLiburing_b5837bd5311d(t *testing.T) {
+	ltNoPreempt(t) // one uninterrupted wait for 2
 	ring := ltRing(t, 4, 0)
 	sqe := ltSQE(t, ring)
 	lu.PrepTimeout(sqe, ltTimespec(t, 10*time.Millisecond), ^uint32(0), 0)
