@@ -986,19 +986,30 @@ func TestLiburing_waitid(t *testing.T) {
 	})
 }
 
-// TestLiburing_fsnotify covers test/fsnotify.c (a "maybe" test: it forks
-// to read the events): an O_DIRECT read through the ring raises a fanotify
-// FAN_ACCESS event attributed to this process (a task context, not pid 0).
-// Here the test reads the fanotify fd itself after the completion.
+// TestLiburing_fsnotify covers test/fsnotify.c (a "maybe" test: it
+// forks): an O_DIRECT read through the ring raises a fanotify FAN_ACCESS
+// event attributed to the reading process (a task context, not pid 0),
+// which a child process reads from the inherited fanotify fd.
 func TestLiburing_fsnotify(t *testing.T) {
-	fan, err := unix.FanotifyInit(unix.FAN_CLASS_NOTIF|unix.FAN_NONBLOCK|unix.FAN_CLOEXEC, unix.O_RDONLY)
+	if ltChildRole() == "fsnotify" {
+		fsnotifyChild()
+	}
+	fan, err := unix.FanotifyInit(unix.FAN_CLASS_NOTIF|unix.FAN_CLOEXEC, unix.O_RDONLY)
 	if err != nil {
 		t.Skipf("fanotify: %v", err)
 	}
-	ltClose(t, fan)
+	fanF := os.NewFile(uintptr(fan), "fanotify")
+	defer fanF.Close()
 	fd := sqDirectFile(t, 8192)
 	if err := unix.FanotifyMark(fan, unix.FAN_MARK_ADD, unix.FAN_ACCESS|unix.FAN_MODIFY, fd, ""); err != nil {
 		t.Skipf("fanotify_mark: %v", err)
+	}
+	cmd := ltChild(t, "fsnotify", fanF) // fd 3 in the child
+	cmd.Env = append(cmd.Env, "LT_READER_PID="+strconv.Itoa(os.Getpid()))
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
 	}
 	buf := sqAligned(t, 4096)
 	ring := ltRing(t, 1, 0)
@@ -1006,19 +1017,23 @@ func TestLiburing_fsnotify(t *testing.T) {
 	if c := ltRun(t, ring); c.Res != 4096 {
 		t.Fatalf("O_DIRECT read: %s", ltResName(c.Res))
 	}
-	if !defCanRead(fan, time.Second) {
-		t.Fatal("no fanotify event for the read")
-	}
+	ltWithin(t, ltWaitLimit, "the child reading the fanotify event", func() {
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("child: %v\n%s", err, output.Bytes())
+		}
+	})
+}
+
+func fsnotifyChild() {
 	ev := make([]byte, 4096)
-	n, err := unix.Read(fan, ev)
+	n, err := unix.Read(3, ev)
 	if err != nil || n < int(unsafe.Sizeof(unix.FanotifyEventMetadata{})) {
-		t.Fatalf("read of the fanotify fd: %d, %v", n, err)
+		ltChildExit(1, "read of the fanotify fd: %d, %v", n, err)
 	}
 	m := (*unix.FanotifyEventMetadata)(unsafe.Pointer(&ev[0]))
-	if m.Fd >= 0 {
-		unix.Close(int(m.Fd))
+	want, _ := strconv.Atoi(os.Getenv("LT_READER_PID"))
+	if m.Mask&unix.FAN_ACCESS == 0 || m.Pid != int32(want) {
+		ltChildExit(1, "fanotify event mask %#x pid %d, want FAN_ACCESS from pid %d", m.Mask, m.Pid, want)
 	}
-	if m.Mask&unix.FAN_ACCESS == 0 || m.Pid != int32(os.Getpid()) {
-		t.Errorf("fanotify event mask %#x pid %d, want FAN_ACCESS from pid %d", m.Mask, m.Pid, os.Getpid())
-	}
+	ltChildExit(0, "")
 }
