@@ -124,12 +124,16 @@ func UnregisterPersonality(ring *Ring, id int) error {
 // RegisterRestrictions wraps io_uring_register_restrictions: it limits the
 // register opcodes, SQE opcodes and SQE flags the ring accepts once enabled.
 // Only valid on a ring set up with IORING_SETUP_R_DISABLED and not yet
-// enabled (EBADFD otherwise), once (EBUSY the second time). An empty res is
-// EINVAL. Linux 5.10.
+// enabled (EBADFD otherwise), once (EBUSY the second time). An empty res
+// registers a set that allows nothing, as in C. Linux 5.10.
 func RegisterRestrictions(ring *Ring, res []Restriction) error {
 	c, err := ring.get()
 	if err != nil {
 		return err
+	}
+	if len(res) == 0 {
+		var none Restriction
+		return errOnly(C.io_uring_register_restrictions(c, (*C.struct_io_uring_restriction)(unsafe.Pointer(&none)), 0))
 	}
 	p, n, err := sliceArg(res)
 	if err != nil {

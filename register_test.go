@@ -198,7 +198,7 @@ func TestRegisterBadArgs(t *testing.T) {
 		{"RegisterBuffersTags(empty)", RegisterBuffersTags(ring, nil, []uint64{1}), unix.EINVAL},
 		{"RegisterBuffersTags(long tags)", RegisterBuffersTags(ring, iov, []uint64{1, 2}), unix.EINVAL},
 		{"RegisterBuffersUpdateTag(empty)", second(RegisterBuffersUpdateTag(ring, 0, []unix.Iovec{}, nil)), unix.EINVAL},
-		{"RegisterRestrictions(empty)", RegisterRestrictions(ring, nil), unix.EINVAL},
+		{"RegisterRestrictions(empty, enabled ring)", RegisterRestrictions(ring, nil), unix.EBADFD},
 		{"RegisterIowqAff(nil mask)", RegisterIowqAff(ring, 8, nil), unix.EFAULT},
 		{"RegisterIowqAff(cpusz too big)", RegisterIowqAff(ring, uint64(unsafe.Sizeof(unix.CPUSet{}))+1, new(unix.CPUSet)), unix.EINVAL},
 		{"RegisterIowqMaxWorkers(nil)", RegisterIowqMaxWorkers(ring, nil), unix.EFAULT},
