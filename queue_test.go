@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/liburing-go/liburing/internal/ctest"
 )
 
 // TestSQCQCounts follows SQReady, SQSpaceLeft and CQReady through taking
@@ -155,8 +153,8 @@ func TestCQEventfd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer unix.Close(efd)
-	if ret := ctest.RegisterEventfd(ring.CPtr(), efd); ret != 0 {
-		t.Fatalf("io_uring_register_eventfd = %d", ret)
+	if err := RegisterEventfd(ring, efd); err != nil {
+		t.Fatalf("RegisterEventfd: %v", err)
 	}
 	signalled := func() bool {
 		var b [8]byte

@@ -12,17 +12,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// corePipe returns a pipe whose ends are closed when the test ends.
-func corePipe(t testing.TB) (r, w int) {
-	t.Helper()
-	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { unix.Close(p[0]); unix.Close(p[1]) })
-	return p[0], p[1]
-}
-
 func TestSubmitAndGetEvents(t *testing.T) {
 	ring := newRing(t, 8, 0)
 	coreNops(t, ring, 1, 2)
@@ -66,12 +55,8 @@ func TestSubmitAndWaitTimeout(t *testing.T) {
 
 	// A read of an empty pipe is submitted but does not complete: liburing
 	// returns the submitted count without a CQE; Go adds ETIME.
-	r, w := corePipe(t)
-	buf, err := AllocBuffer(16)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer FreeBuffer(buf)
+	r, w := testPipe(t)
+	buf := testCMem(t, 16)
 	sqe := GetSQE(ring)
 	PrepRead(sqe, r, unsafe.Pointer(&buf[0]), 16, 0)
 	SQESetData64(sqe, 99)
@@ -110,7 +95,7 @@ func TestEnter(t *testing.T) {
 	if _, err := Enter(1<<30, 0, 0, 0, nil); !errors.Is(err, unix.EBADF) {
 		t.Errorf("Enter(bad fd) = %v, want EBADF", err)
 	}
-	r, _ := corePipe(t)
+	r, _ := testPipe(t)
 	if _, err := Enter(uint32(r), 0, 0, 0, nil); !errors.Is(err, unix.EOPNOTSUPP) {
 		t.Errorf("Enter(pipe) = %v, want EOPNOTSUPP", err)
 	}
