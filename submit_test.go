@@ -46,7 +46,11 @@ func TestSubmitAndWaitTimeout(t *testing.T) {
 
 	// Nothing queued and nothing completes: -ETIME after the timeout.
 	start := time.Now()
-	if _, _, err := SubmitAndWaitTimeout(ring, 1, &KernelTimespec{Nsec: 20e6}, nil); !errors.Is(err, unix.ETIME) {
+	err = testRetryEINTR(func() error {
+		_, _, err := SubmitAndWaitTimeout(ring, 1, &KernelTimespec{Nsec: 20e6}, nil)
+		return err
+	})
+	if !errors.Is(err, unix.ETIME) {
 		t.Errorf("SubmitAndWaitTimeout on an idle ring = %v, want ETIME", err)
 	}
 	if d := time.Since(start); d < 15*time.Millisecond || d > 2*time.Second {
@@ -125,7 +129,10 @@ func TestEnter2(t *testing.T) {
 		Ts:        uint64(uintptr(unsafe.Pointer(ts))),
 	}
 	start := time.Now()
-	_, err := Enter2(fd, 0, 1, IORING_ENTER_GETEVENTS|IORING_ENTER_EXT_ARG, unsafe.Pointer(arg), uint64(unsafe.Sizeof(*arg)))
+	err := testRetryEINTR(func() error {
+		_, err := Enter2(fd, 0, 1, IORING_ENTER_GETEVENTS|IORING_ENTER_EXT_ARG, unsafe.Pointer(arg), uint64(unsafe.Sizeof(*arg)))
+		return err
+	})
 	if !errors.Is(err, unix.ETIME) {
 		t.Errorf("Enter2(EXT_ARG, 20ms) on an idle ring = %v, want ETIME", err)
 	}

@@ -181,6 +181,20 @@ func testPeekWait(t testing.TB, ring *Ring) *CQE {
 	}
 }
 
+// testRetryEINTR calls f again while it fails with EINTR. A blocking
+// io_uring_enter fails with EINTR when a signal reaches its thread, and the
+// Go runtime sends SIGURG to threads to preempt goroutines (asynchronous
+// preemption), so a Go test sees EINTR where a C program without signal
+// handlers would not. Timed waits that expect ETIME retry, as Go's own
+// system call wrappers do.
+func testRetryEINTR(f func() error) error {
+	for {
+		if err := f(); !errors.Is(err, unix.EINTR) {
+			return err
+		}
+	}
+}
+
 // testWaitCQE waits for the next CQE, marks it seen and returns a copy.
 func testWaitCQE(t testing.TB, ring *Ring) CQE {
 	t.Helper()
