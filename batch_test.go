@@ -64,7 +64,7 @@ func TestBatchNop(t *testing.T) {
 		if n != size || err != nil || b.Len() != 0 {
 			t.Fatalf("batch %d: SubmitAndWait = %d, %v; Len %d", size, n, err, b.Len())
 		}
-		if r := CQReadyCount(ring); r != size {
+		if r := CQReady(ring); r != uint32(size) {
 			t.Errorf("batch %d: %d ready", size, r)
 		}
 		got := reapAll(t, ring, size)
@@ -77,20 +77,12 @@ func TestBatchNop(t *testing.T) {
 	}
 }
 
-// CQReadyCount is the number of CQEs ReapCQEs would see, for the tests.
-func CQReadyCount(r *Ring) int {
-	v := r.view()
-	return int(*v.tail - *v.head)
-}
-
 // TestBatchSQEs: the SQEs a batch builds equal those of the 1:1 API, field
 // by field (the batch uses the same liburing prep helpers).
 func TestBatchSQEs(t *testing.T) {
-	buf, _ := AllocBuffer(4096)
-	defer FreeBuffer(buf)
+	buf := testCMem(t, 4096)
 	p := unsafe.Pointer(&buf[0])
-	iov, _ := NewIovecSizes(8, 8)
-	defer iov.Close()
+	iov := testIovecSizes(t, 8, 8)
 	ts := (*KernelTimespec)(p)
 	tests := []struct {
 		name string
@@ -164,8 +156,7 @@ func TestBatchReadWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	buf, _ := AllocBuffer(16 * 4096)
-	defer FreeBuffer(buf)
+	buf := testCMem(t, 16*4096)
 	b := newBatch(t, 16)
 	for i := 15; i >= 0; i-- { // out of order on purpose
 		b.Read(int(f.Fd()), unsafe.Pointer(&buf[i*4096]), 4096, uint64(i*4096), uint64(i))

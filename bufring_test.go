@@ -5,27 +5,12 @@ package liburing
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"testing"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
-
-// bufringCMem returns n zeroed bytes of C memory, freed when the test ends.
-// Allocate buffers the kernel may still write before newRing, so that the
-// ring is torn down (cleanups run last-in first-out) before they are freed.
-func bufringCMem(t testing.TB, n int) []byte {
-	t.Helper()
-	b, err := AllocBuffer(n)
-	if err != nil {
-		t.Fatalf("AllocBuffer(%d): %v", n, err)
-	}
-	t.Cleanup(func() { FreeBuffer(b) })
-	return b
-}
-
-// bufringAddr is the address of b[off] as the kernel sees it.
-func bufringAddr(b []byte, off int) uint64 { return uint64(uintptr(unsafe.Pointer(&b[off]))) }
 
 // bufringFill adds count buffers of size bytes from pool, buffer id i at
 // pool[i*size:], and publishes them.
@@ -45,36 +30,16 @@ func bufringSkipStatus(t testing.TB, err error) {
 	}
 }
 
-// bufringPipe returns a pipe whose ends are closed when the test ends.
-func bufringPipe(t testing.TB) (r, w int) {
-	t.Helper()
-	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
-		t.Fatalf("pipe2: %v", err)
-	}
-	t.Cleanup(func() { unix.Close(p[0]); unix.Close(p[1]) })
-	return p[0], p[1]
-}
-
 // bufringRead submits a read of fd that picks a buffer of group bgid and
 // returns its CQE, not yet consumed.
 func bufringRead(t testing.TB, ring *Ring, fd int, bgid uint16, n uint32) *CQE {
 	t.Helper()
-	sqe := GetSQE(ring)
-	if sqe == nil {
-		t.Fatal("GetSQE: queue full")
-	}
+	sqe := testSQE(t, ring, 0xb0f)
 	PrepRead(sqe, fd, nil, n, ^uint64(0))
-	sqe.Flags |= IOSQE_BUFFER_SELECT
-	sqe.BufIndex = bgid
-	SQESetData64(sqe, 0xb0f)
-	if _, err := Submit(ring); err != nil {
-		t.Fatalf("Submit: %v", err)
-	}
-	cqe, err := WaitCQE(ring)
-	if err != nil {
-		t.Fatalf("WaitCQE: %v", err)
-	}
+	SQESetFlags(sqe, IOSQE_BUFFER_SELECT)
+	sqe.BufIndex = bgid // buf_group
+	testSubmit(t, ring)
+	cqe := testPeekWait(t, ring)
 	if cqe.UserData != 0xb0f {
 		t.Fatalf("CQE user_data %#x, want 0xb0f", cqe.UserData)
 	}
@@ -136,8 +101,8 @@ func TestBufRingMask(t *testing.T) {
 // bid, resv}, with the tail overlaying slot 0's resv.
 func TestBufRingAddAdvanceInit(t *testing.T) {
 	const entries = 4
-	mem := bufringCMem(t, entries*int(unsafe.Sizeof(Buf{})))
-	pool := bufringCMem(t, 256)
+	mem := testCMem(t, entries*int(unsafe.Sizeof(Buf{})))
+	pool := testCMem(t, 256)
 	br := (*BufRing)(unsafe.Pointer(&mem[0]))
 	slots := br.Bufs(entries)
 	if unsafe.Pointer(&slots[0].Resv) != unsafe.Pointer(&br.Tail) {
@@ -159,12 +124,12 @@ func TestBufRingAddAdvanceInit(t *testing.T) {
 	BufRingAdd(br, unsafe.Pointer(&pool[16]), 32, 0xffff, mask, 1)
 	BufRingAdd(br, nil, 0, 0, mask, 2)
 	want := []Buf{
-		{Addr: bufringAddr(pool, 0), Len: 16, Bid: 100, Resv: 0},
-		{Addr: bufringAddr(pool, 16), Len: 32, Bid: 0xffff, Resv: 0x5a5a},
+		{Addr: testAddr(&pool[0]), Len: 16, Bid: 100, Resv: 0},
+		{Addr: testAddr(&pool[16]), Len: 32, Bid: 0xffff, Resv: 0x5a5a},
 		{Addr: 0, Len: 0, Bid: 0, Resv: 0x5a5a},
 		{Resv: 0x5a5a},
 	}
-	if got := br.Bufs(entries); !equalBufs(got, want) {
+	if got := br.Bufs(entries); !slices.Equal(got, want) {
 		t.Fatalf("after BufRingAdd: %+v, want %+v", got, want)
 	}
 	if br.Tail != 0 {
@@ -177,9 +142,9 @@ func TestBufRingAddAdvanceInit(t *testing.T) {
 	}
 	// Slot (tail + offset) & mask wraps: tail 3, offset 2 -> slot 1.
 	BufRingAdd(br, unsafe.Pointer(&pool[64]), 1<<32-1, 7, mask, 2)
-	want[1] = Buf{Addr: bufringAddr(pool, 64), Len: 1<<32 - 1, Bid: 7, Resv: 0x5a5a}
+	want[1] = Buf{Addr: testAddr(&pool[64]), Len: 1<<32 - 1, Bid: 7, Resv: 0x5a5a}
 	want[0].Resv = 3 // the tail
-	if got := br.Bufs(entries); !equalBufs(got, want) {
+	if got := br.Bufs(entries); !slices.Equal(got, want) {
 		t.Fatalf("after wrapping BufRingAdd: %+v, want %+v", got, want)
 	}
 
@@ -209,18 +174,6 @@ func TestBufRingAddAdvanceInit(t *testing.T) {
 	}
 }
 
-func equalBufs(a, b []Buf) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // TestSetupBufRingRead is the provided-buffer round trip: a liburing-mapped
 // ring of 8 buffers of 64 bytes, pipe reads that select buffers from it,
 // buffers handed back with BufRingCQAdvance, and the kernel head moving.
@@ -231,7 +184,7 @@ func TestSetupBufRingRead(t *testing.T) {
 		size    = 64
 		bgid    = 3
 	)
-	pool := bufringCMem(t, entries*size)
+	pool := testCMem(t, entries*size)
 	ring := newRing(t, 8, 0)
 	br, err := SetupBufRing(ring, entries, bgid, 0)
 	if err != nil {
@@ -245,7 +198,7 @@ func TestSetupBufRingRead(t *testing.T) {
 		t.Fatalf("tail %d after filling, want %d", br.Tail, entries)
 	}
 	for i, b := range br.Bufs(entries) {
-		if b.Addr != bufringAddr(pool, i*size) || b.Len != size || b.Bid != uint16(i) {
+		if b.Addr != testAddr(&pool[i*size]) || b.Len != size || b.Bid != uint16(i) {
 			t.Fatalf("slot %d = %+v", i, b)
 		}
 	}
@@ -256,7 +209,7 @@ func TestSetupBufRingRead(t *testing.T) {
 	}
 	bufringExpectHead(t, ring, br, bgid, 0, entries)
 
-	r, w := bufringPipe(t)
+	r, w := testPipe(t)
 	if _, err := unix.Write(w, []byte("hello")); err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +257,7 @@ func TestSetupBufRingRead(t *testing.T) {
 func TestSetupBufRingExhausted(t *testing.T) {
 	requireOp(t, IORING_OP_READ)
 	const size = 16
-	pool := bufringCMem(t, 2*size)
+	pool := testCMem(t, 2*size)
 	ring := newRing(t, 4, 0)
 	br, err := SetupBufRing(ring, 2, 0, 0)
 	if err != nil {
@@ -312,7 +265,7 @@ func TestSetupBufRingExhausted(t *testing.T) {
 	}
 	t.Cleanup(func() { FreeBufRing(ring, br, 2, 0) })
 	bufringFill(br, pool, 2, 2, size)
-	r, w := bufringPipe(t)
+	r, w := testPipe(t)
 	for i, msg := range []string{"a", "bc"} {
 		if _, err := unix.Write(w, []byte(msg)); err != nil {
 			t.Fatal(err)
@@ -349,7 +302,7 @@ func TestRegisterBufRingMmap(t *testing.T) {
 		t.Fatalf("mmap: %v", err)
 	}
 	t.Cleanup(func() { unix.Munmap(mem) })
-	pool := bufringCMem(t, entries*size)
+	pool := testCMem(t, entries*size)
 	ring := newRing(t, 4, 0)
 
 	br := (*BufRing)(unsafe.Pointer(&mem[0]))
@@ -371,7 +324,7 @@ func TestRegisterBufRingMmap(t *testing.T) {
 	}
 	bufringFill(br, pool, entries, entries, size)
 
-	r, w := bufringPipe(t)
+	r, w := testPipe(t)
 	if _, err := unix.Write(w, []byte("mmap'd ring")); err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ package liburing
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"testing"
 	"unsafe"
@@ -191,21 +190,12 @@ func TestFullSQ(t *testing.T) {
 // TestPrepSQEFields checks each core prep helper's SQE against the io_uring
 // ABI: the fields it sets, user_data untouched, every other field zero.
 func TestPrepSQEFields(t *testing.T) {
-	buf, err := AllocBuffer(64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer FreeBuffer(buf)
-	addr := uint64(uintptr(unsafe.Pointer(&buf[0])))
-	path, _ := CString("/tmp/x")
-	defer Free(path)
-	paddr := uint64(uintptr(unsafe.Pointer(path)))
+	buf := testCMem(t, 64)
+	addr := testAddr(&buf[0])
+	path := testCString(t, "/tmp/x")
+	paddr := testAddr(path)
 
-	tests := []struct {
-		name string
-		prep func(*SQE)
-		want SQE
-	}{
+	tests := []testSQECase{
 		{"nop", func(s *SQE) { PrepNop(s) }, SQE{Opcode: IORING_OP_NOP, Fd: -1}},
 		{"read", func(s *SQE) { PrepRead(s, 7, unsafe.Pointer(&buf[0]), 64, 4096) },
 			SQE{Opcode: IORING_OP_READ, Fd: 7, Addr: addr, Len: 64, Off: 4096}},
@@ -217,17 +207,7 @@ func TestPrepSQEFields(t *testing.T) {
 			SQE{Opcode: IORING_OP_OPENAT, Fd: unix.AT_FDCWD, Addr: paddr, Len: 0o640, OpFlags: unix.O_CREAT | unix.O_RDWR}},
 		{"close", func(s *SQE) { PrepClose(s, 12) }, SQE{Opcode: IORING_OP_CLOSE, Fd: 12}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			sqe := freshSQE()
-			tt.prep(sqe)
-			want := tt.want
-			want.UserData = userDataMarker
-			if *sqe != want {
-				t.Errorf("SQE\n got %+v\nwant %+v", *sqe, want)
-			}
-		})
-	}
+	testCheckSQE(t, tests)
 }
 
 // TestGetSQEInitializes: io_uring_get_sqe clears the fields a previous use
@@ -276,11 +256,7 @@ func TestSQESetters(t *testing.T) {
 func TestFileRoundTrip(t *testing.T) {
 	ring := newRing(t, 8, 0)
 	name := filepath.Join(t.TempDir(), "f")
-	path, err := CString(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer Free(path)
+	path := testCString(t, name)
 
 	PrepOpenat(GetSQE(ring), unix.AT_FDCWD, path, unix.O_CREAT|unix.O_RDWR, 0o600)
 	_, res, _ := submitWait(t, ring)
@@ -300,9 +276,7 @@ func TestFileRoundTrip(t *testing.T) {
 	if _, res, _ := submitWait(t, ring); res != int32(len(data)) {
 		t.Fatalf("write res %d, want %d", res, len(data))
 	}
-	if got, _ := os.ReadFile(name); string(got) != string(data) {
-		t.Fatalf("file holds %q", got)
-	}
+	testFileHolds(t, name, string(data))
 
 	out, err := NewIovecSizes(64)
 	if err != nil {

@@ -16,7 +16,11 @@ import (
 func TestWaitCQETimeout(t *testing.T) {
 	ring := newRing(t, 4, 0)
 	start := time.Now()
-	cqe, err := WaitCQETimeout(ring, &KernelTimespec{Nsec: 10e6})
+	var cqe *CQE
+	err := testRetryEINTR(func() (err error) {
+		cqe, err = WaitCQETimeout(ring, &KernelTimespec{Nsec: 10e6})
+		return err
+	})
 	if cqe != nil || !errors.Is(err, unix.ETIME) {
 		t.Errorf("WaitCQETimeout on an empty ring = %v, %v; want ETIME", cqe, err)
 	}
@@ -54,7 +58,11 @@ func TestWaitCQEs(t *testing.T) {
 	coreNops(t, ring, 10, 1)
 	Submit(ring)
 	start := time.Now()
-	if cqe, err := WaitCQEs(ring, 2, &KernelTimespec{Nsec: 20e6}, nil); err != nil || cqe.UserData != 10 {
+	err = testRetryEINTR(func() (err error) {
+		cqe, err = WaitCQEs(ring, 2, &KernelTimespec{Nsec: 20e6}, nil)
+		return err
+	})
+	if err != nil || cqe.UserData != 10 {
 		t.Errorf("WaitCQEs(2) with one completion = %v, %v; want it after the timeout", cqe, err)
 	}
 	if d := time.Since(start); d < 15*time.Millisecond {
@@ -65,7 +73,11 @@ func TestWaitCQEs(t *testing.T) {
 	}
 	// With none at all it is ETIME.
 	CQAdvance(ring, 1)
-	if _, err := WaitCQEs(ring, 2, &KernelTimespec{Nsec: 10e6}, nil); !errors.Is(err, unix.ETIME) {
+	err = testRetryEINTR(func() error {
+		_, err := WaitCQEs(ring, 2, &KernelTimespec{Nsec: 10e6}, nil)
+		return err
+	})
+	if !errors.Is(err, unix.ETIME) {
 		t.Errorf("WaitCQEs(2) on an empty ring = %v, want ETIME", err)
 	}
 	coreNops(t, ring, 10, 1)

@@ -16,96 +16,18 @@ import (
 // to unsigned gives.
 func prepFileU32(v int) uint32 { return uint32(int32(v)) }
 
-// prepFileCStr is CString, freed when the test ends.
-func prepFileCStr(t testing.TB, s string) *byte {
-	t.Helper()
-	p, err := CString(s)
-	if err != nil {
-		t.Fatalf("CString(%q): %v", s, err)
-	}
-	t.Cleanup(func() { Free(p) })
-	return p
-}
-
-// prepFileBuf is AllocBuffer, freed when the test ends.
-func prepFileBuf(t testing.TB, n int) []byte {
-	t.Helper()
-	b, err := AllocBuffer(n)
-	if err != nil {
-		t.Fatalf("AllocBuffer(%d): %v", n, err)
-	}
-	t.Cleanup(func() { FreeBuffer(b) })
-	return b
-}
-
-// prepFileAddr is the address the SQE stores for p.
-func prepFileAddr[T any](p *T) uint64 { return uint64(uintptr(unsafe.Pointer(p))) }
-
-// prepFileRun prepares one SQE with prep, submits it and returns its res.
-func prepFileRun(t testing.TB, ring *Ring, prep func(*SQE)) int32 {
-	t.Helper()
-	sqe := GetSQE(ring)
-	if sqe == nil {
-		t.Fatal("GetSQE returned nil")
-	}
-	prep(sqe)
-	SQESetData64(sqe, 0x5eed)
-	ud, res, _ := submitWait(t, ring)
-	if ud != 0x5eed {
-		t.Fatalf("CQE user_data %#x, want 0x5eed", ud)
-	}
-	return res
-}
-
-// prepFileWant fails the test unless res is want (a result or -errno).
-func prepFileWant(t testing.TB, what string, res, want int32) {
-	t.Helper()
-	if res != want {
-		_, err := TrapError(res)
-		t.Fatalf("%s: res %d (%v), want %d", what, res, err, want)
-	}
-}
-
-// prepFileOpen opens name with flags for the test's duration.
-func prepFileOpen(t testing.TB, name string, flags int) int {
-	t.Helper()
-	fd, err := unix.Open(name, flags|unix.O_CLOEXEC, 0o600)
-	if err != nil {
-		t.Fatalf("open %s: %v", name, err)
-	}
-	t.Cleanup(func() { unix.Close(fd) })
-	return fd
-}
-
-// prepFilePipe returns a pipe closed when the test ends.
-func prepFilePipe(t testing.TB) (r, w int) {
-	t.Helper()
-	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { unix.Close(p[0]); unix.Close(p[1]) })
-	return p[0], p[1]
-}
-
 // TestPrepFileSQEFields checks the whole SQE each prep-file helper writes,
 // against the io_uring ABI: starting from the state GetSQE hands out, the
 // fields the operation uses are set and every other field is zero.
 func TestPrepFileSQEFields(t *testing.T) {
-	buf := prepFileBuf(t, 256)
-	baddr := prepFileAddr(&buf[0])
-	iov, err := NewIovecSizes(8, 16)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer iov.Close()
-	iaddr := prepFileAddr(iov.Ptr())
-	p1, p2, p3 := prepFileCStr(t, "/tmp/a"), prepFileCStr(t, "b"), prepFileCStr(t, "user.x")
-	a1, a2, a3 := prepFileAddr(p1), prepFileAddr(p2), prepFileAddr(p3)
-	sbuf := prepFileBuf(t, int(unsafe.Sizeof(unix.Statx_t{})))
-	stx := (*unix.Statx_t)(unsafe.Pointer(&sbuf[0]))
-	hbuf := prepFileBuf(t, int(unsafe.Sizeof(unix.OpenHow{})))
-	how := (*unix.OpenHow)(unsafe.Pointer(&hbuf[0]))
+	buf := testCMem(t, 256)
+	baddr := testAddr(&buf[0])
+	iov := testIovecSizes(t, 8, 16)
+	iaddr := testAddr(iov.Ptr())
+	p1, p2, p3 := testCString(t, "/tmp/a"), testCString(t, "b"), testCString(t, "user.x")
+	a1, a2, a3 := testAddr(p1), testAddr(p2), testAddr(p3)
+	stx := testCNew[unix.Statx_t](t)
+	how := testCNew[unix.OpenHow](t)
 	const maxU64, maxU32 = ^uint64(0), ^uint32(0)
 	cwd := int32(unix.AT_FDCWD)
 	ucwd := prepFileU32(unix.AT_FDCWD)
@@ -182,13 +104,13 @@ func TestPrepFileSQEFields(t *testing.T) {
 		{"openat_direct alloc", func(s *SQE) { PrepOpenatDirect(s, 3, p2, 0, 0, IORING_FILE_INDEX_ALLOC) },
 			SQE{Opcode: IORING_OP_OPENAT, Fd: 3, Addr: a2, SpliceFdIn: int32(prepFileU32(-1))}},
 		{"openat2", func(s *SQE) { PrepOpenat2(s, unix.AT_FDCWD, p1, how) },
-			SQE{Opcode: IORING_OP_OPENAT2, Fd: cwd, Addr: a1, Len: uint32(unsafe.Sizeof(unix.OpenHow{})), Off: prepFileAddr(how)}},
+			SQE{Opcode: IORING_OP_OPENAT2, Fd: cwd, Addr: a1, Len: uint32(unsafe.Sizeof(unix.OpenHow{})), Off: testAddr(how)}},
 		{"openat2 nil how", func(s *SQE) { PrepOpenat2(s, 3, p2, nil) },
 			SQE{Opcode: IORING_OP_OPENAT2, Fd: 3, Addr: a2, Len: 24}},
 		{"openat2_direct", func(s *SQE) { PrepOpenat2Direct(s, 3, p2, how, 7) },
-			SQE{Opcode: IORING_OP_OPENAT2, Fd: 3, Addr: a2, Len: 24, Off: prepFileAddr(how), SpliceFdIn: 8}},
+			SQE{Opcode: IORING_OP_OPENAT2, Fd: 3, Addr: a2, Len: 24, Off: testAddr(how), SpliceFdIn: 8}},
 		{"openat2_direct alloc", func(s *SQE) { PrepOpenat2Direct(s, 3, p2, how, IORING_FILE_INDEX_ALLOC) },
-			SQE{Opcode: IORING_OP_OPENAT2, Fd: 3, Addr: a2, Len: 24, Off: prepFileAddr(how), SpliceFdIn: -1}},
+			SQE{Opcode: IORING_OP_OPENAT2, Fd: 3, Addr: a2, Len: 24, Off: testAddr(how), SpliceFdIn: -1}},
 		{"close_direct", func(s *SQE) { PrepCloseDirect(s, 0) }, SQE{Opcode: IORING_OP_CLOSE, SpliceFdIn: 1}},
 		{"close_direct slot 99", func(s *SQE) { PrepCloseDirect(s, 99) }, SQE{Opcode: IORING_OP_CLOSE, SpliceFdIn: 100}},
 		{"fixed_fd_install", func(s *SQE) { PrepFixedFdInstall(s, 2, 0) },
@@ -197,7 +119,7 @@ func TestPrepFileSQEFields(t *testing.T) {
 			SQE{Opcode: IORING_OP_FIXED_FD_INSTALL, Flags: IOSQE_FIXED_FILE, OpFlags: IORING_FIXED_FD_NO_CLOEXEC}},
 		{"statx", func(s *SQE) {
 			PrepStatx(s, unix.AT_FDCWD, p1, unix.AT_SYMLINK_NOFOLLOW|unix.AT_STATX_SYNC_AS_STAT, unix.STATX_BASIC_STATS, stx)
-		}, SQE{Opcode: IORING_OP_STATX, Fd: cwd, Addr: a1, Len: unix.STATX_BASIC_STATS, Off: prepFileAddr(stx),
+		}, SQE{Opcode: IORING_OP_STATX, Fd: cwd, Addr: a1, Len: unix.STATX_BASIC_STATS, Off: testAddr(stx),
 			OpFlags: unix.AT_SYMLINK_NOFOLLOW | unix.AT_STATX_SYNC_AS_STAT}},
 		{"statx empty path", func(s *SQE) { PrepStatx(s, 5, p2, unix.AT_EMPTY_PATH, maxU32, nil) },
 			SQE{Opcode: IORING_OP_STATX, Fd: 5, Addr: a2, Len: maxU32, OpFlags: unix.AT_EMPTY_PATH}},
@@ -277,56 +199,135 @@ func TestPrepFileSQEFields(t *testing.T) {
 func TestPrepFileVectored(t *testing.T) {
 	ring := newRing(t, 8, 0)
 	name := filepath.Join(t.TempDir(), "v")
-	fd := prepFileOpen(t, name, unix.O_CREAT|unix.O_RDWR)
+	fd := testOpen(t, name, unix.O_CREAT|unix.O_RDWR)
 
 	out, err := NewIovec([][]byte{[]byte("hello, "), []byte("vectored "), []byte("world")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer out.Close()
-	prepFileWant(t, "writev", prepFileRun(t, ring, func(s *SQE) { PrepWritev(s, fd, out.Ptr(), 3, 0) }), 21)
-	prepFileWant(t, "writev2 RWF_APPEND", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "writev", testRunPrep(t, ring, func(s *SQE) { PrepWritev(s, fd, out.Ptr(), 3, 0) }), 21)
+	testWantRes(t, "writev2 RWF_APPEND", testRunPrep(t, ring, func(s *SQE) {
 		PrepWritev2(s, fd, out.Ptr(), 1, 0, unix.RWF_APPEND)
 	}), 7)
-	if got, _ := os.ReadFile(name); string(got) != "hello, vectored worldhello, " {
-		t.Fatalf("file holds %q", got)
-	}
+	testFileHolds(t, name, "hello, vectored worldhello, ")
 
-	in, err := NewIovecSizes(5, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	prepFileWant(t, "readv", prepFileRun(t, ring, func(s *SQE) { PrepReadv(s, fd, in.Ptr(), 2, 7) }), 9)
+	in := testIovecSizes(t, 5, 4)
+	testWantRes(t, "readv", testRunPrep(t, ring, func(s *SQE) { PrepReadv(s, fd, in.Ptr(), 2, 7) }), 9)
 	b0, _ := in.Bytes(0)
 	b1, _ := in.Bytes(1)
 	if string(b0)+"|"+string(b1) != "vecto|red " {
 		t.Errorf("readv got %q|%q", b0, b1)
 	}
-	prepFileWant(t, "readv2", prepFileRun(t, ring, func(s *SQE) { PrepReadv2(s, fd, in.Ptr(), 1, 16, 0) }), 5)
+	testWantRes(t, "readv2", testRunPrep(t, ring, func(s *SQE) { PrepReadv2(s, fd, in.Ptr(), 1, 16, 0) }), 5)
 	if b0, _ = in.Bytes(0); string(b0) != "world" {
 		t.Errorf("readv2 got %q", b0)
 	}
-	prepFileWant(t, "readv2 unknown RWF flag", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "readv2 unknown RWF flag", testRunPrep(t, ring, func(s *SQE) {
 		PrepReadv2(s, fd, in.Ptr(), 1, 0, 1<<30)
 	}), -int32(unix.EOPNOTSUPP))
-	prepFileWant(t, "readv bad fd", prepFileRun(t, ring, func(s *SQE) { PrepReadv(s, -1, in.Ptr(), 1, 0) }), -int32(unix.EBADF))
-	prepFileWant(t, "writev read-only fd", prepFileRun(t, ring, func(s *SQE) {
-		PrepWritev(s, prepFileOpen(t, name, unix.O_RDONLY), out.Ptr(), 1, 0)
+	testWantRes(t, "readv bad fd", testRunPrep(t, ring, func(s *SQE) { PrepReadv(s, -1, in.Ptr(), 1, 0) }), -int32(unix.EBADF))
+	testWantRes(t, "writev read-only fd", testRunPrep(t, ring, func(s *SQE) {
+		PrepWritev(s, testOpen(t, name, unix.O_RDONLY), out.Ptr(), 1, 0)
 	}), -int32(unix.EBADF))
 }
 
 // TestPrepFileFixedUnregistered: read_fixed and write_fixed on a ring with no
-// registered buffers fail with EFAULT.
+// registered buffers fail with EFAULT (with buffers: TestPrepFileFixedBuffers).
 func TestPrepFileFixedUnregistered(t *testing.T) {
 	ring := newRing(t, 4, 0)
-	fd := prepFileOpen(t, filepath.Join(t.TempDir(), "x"), unix.O_CREAT|unix.O_RDWR)
-	buf := prepFileBuf(t, 64)
-	prepFileWant(t, "read_fixed", prepFileRun(t, ring, func(s *SQE) {
+	fd := testOpen(t, filepath.Join(t.TempDir(), "x"), unix.O_CREAT|unix.O_RDWR)
+	buf := testCMem(t, 64)
+	testWantRes(t, "read_fixed", testRunPrep(t, ring, func(s *SQE) {
 		PrepReadFixed(s, fd, unsafe.Pointer(&buf[0]), 64, 0, 0)
 	}), -int32(unix.EFAULT))
-	prepFileWant(t, "write_fixed", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "write_fixed", testRunPrep(t, ring, func(s *SQE) {
 		PrepWriteFixed(s, fd, unsafe.Pointer(&buf[0]), 64, 0, 3)
+	}), -int32(unix.EFAULT))
+}
+
+// TestPrepFileFixedBuffers writes from and reads into registered buffers
+// (C memory from NewIovecSizes, registered with RegisterBuffers) with
+// write_fixed and read_fixed, by fd and through a registered file, and
+// checks the bytes on disk and in the buffers, and the kernel's errors for
+// addresses outside the buffer buf_index names.
+func TestPrepFileFixedBuffers(t *testing.T) {
+	iov := testIovecSizes(t, 4096, 4096)
+	ring := newRing(t, 4, 0)
+	name, fd := testTempFile(t, "fixed")
+	if err := RegisterBuffers(ring, iov.Slice()); err != nil {
+		t.Fatalf("RegisterBuffers: %v", err)
+	}
+	out, _ := iov.Bytes(0)
+	in, _ := iov.Bytes(1)
+	ptr := func(b []byte, off int) unsafe.Pointer { return unsafe.Pointer(&b[off]) }
+
+	const data = "fixed buffer round trip"
+	copy(out, data)
+	testWantRes(t, "write_fixed", testRunPrep(t, ring, func(s *SQE) {
+		PrepWriteFixed(s, fd, ptr(out, 0), uint32(len(data)), 0, 0)
+	}), int32(len(data)))
+	// A part from the middle of buffer 0, past the end of the file.
+	testWantRes(t, "write_fixed from inside the buffer", testRunPrep(t, ring, func(s *SQE) {
+		PrepWriteFixed(s, fd, ptr(out, 6), 6, 100, 0)
+	}), 6)
+	want := make([]byte, 106)
+	copy(want, data)
+	copy(want[100:], "buffer")
+	testFileHolds(t, name, string(want))
+
+	// Read the whole file into buffer 1 at offset 10 (short read at EOF),
+	// then a part into its start.
+	testWantRes(t, "read_fixed", testRunPrep(t, ring, func(s *SQE) {
+		PrepReadFixed(s, fd, ptr(in, 10), 200, 0, 1)
+	}), 106)
+	if got := in[10 : 10+106]; string(got) != string(want) {
+		t.Errorf("buffer 1 holds %q, want %q", got, want)
+	}
+	testWantRes(t, "read_fixed at an offset", testRunPrep(t, ring, func(s *SQE) {
+		PrepReadFixed(s, fd, ptr(in, 0), 6, 100, 1)
+	}), 6)
+	if string(in[:6]) != "buffer" {
+		t.Errorf("buffer 1 starts with %q, want \"buffer\"", in[:6])
+	}
+
+	// Through a registered file: slot 0 of the file table is fd.
+	if err := RegisterFiles(ring, []int32{int32(fd)}); err != nil {
+		t.Fatalf("RegisterFiles: %v", err)
+	}
+	copy(out, "FIXED")
+	testWantRes(t, "write_fixed on a fixed file", testRunPrep(t, ring, func(s *SQE) {
+		PrepWriteFixed(s, 0, ptr(out, 0), 5, 0, 0)
+		SQESetFlags(s, IOSQE_FIXED_FILE)
+	}), 5)
+	clear(in)
+	testWantRes(t, "read_fixed on a fixed file", testRunPrep(t, ring, func(s *SQE) {
+		PrepReadFixed(s, 0, ptr(in, 0), 12, 0, 1)
+		SQESetFlags(s, IOSQE_FIXED_FILE)
+	}), 12)
+	if string(in[:12]) != "FIXED buffer" {
+		t.Errorf("read back %q, want \"FIXED buffer\"", in[:12])
+	}
+
+	// The range must lie inside the buffer buf_index names.
+	for _, c := range []struct {
+		name string
+		prep func(*SQE)
+		want unix.Errno
+	}{
+		{"read_fixed into buffer 0 with index 1", func(s *SQE) { PrepReadFixed(s, fd, ptr(out, 0), 8, 0, 1) }, unix.EFAULT},
+		{"read_fixed past the end of buffer 1", func(s *SQE) { PrepReadFixed(s, fd, ptr(in, 4000), 200, 0, 1) }, unix.EFAULT},
+		{"write_fixed with index 2 past the table", func(s *SQE) { PrepWriteFixed(s, fd, ptr(out, 0), 8, 0, 2) }, unix.EFAULT},
+		{"read_fixed bad fd", func(s *SQE) { PrepReadFixed(s, -1, ptr(in, 0), 8, 0, 1) }, unix.EBADF},
+	} {
+		testWantRes(t, c.name, testRunPrep(t, ring, c.prep), -int32(c.want))
+	}
+
+	if err := UnregisterBuffers(ring); err != nil {
+		t.Fatalf("UnregisterBuffers: %v", err)
+	}
+	testWantRes(t, "read_fixed after UnregisterBuffers", testRunPrep(t, ring, func(s *SQE) {
+		PrepReadFixed(s, fd, ptr(in, 0), 8, 0, 1)
 	}), -int32(unix.EFAULT))
 }
 
@@ -335,7 +336,7 @@ func TestPrepFileFixedUnregistered(t *testing.T) {
 func TestPrepFileSync(t *testing.T) {
 	ring := newRing(t, 4, 0)
 	name := filepath.Join(t.TempDir(), "s")
-	fd := prepFileOpen(t, name, unix.O_CREAT|unix.O_RDWR)
+	fd := testOpen(t, name, unix.O_CREAT|unix.O_RDWR)
 	size := func() int64 {
 		t.Helper()
 		fi, err := os.Stat(name)
@@ -345,42 +346,42 @@ func TestPrepFileSync(t *testing.T) {
 		return fi.Size()
 	}
 
-	prepFileWant(t, "fallocate", prepFileRun(t, ring, func(s *SQE) { PrepFallocate(s, fd, 0, 0, 8192) }), 0)
+	testWantRes(t, "fallocate", testRunPrep(t, ring, func(s *SQE) { PrepFallocate(s, fd, 0, 0, 8192) }), 0)
 	if n := size(); n != 8192 {
 		t.Errorf("size after fallocate %d, want 8192", n)
 	}
-	prepFileWant(t, "fallocate keep size", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "fallocate keep size", testRunPrep(t, ring, func(s *SQE) {
 		PrepFallocate(s, fd, unix.FALLOC_FL_KEEP_SIZE, 8192, 4096)
 	}), 0)
 	if n := size(); n != 8192 {
 		t.Errorf("size after FALLOC_FL_KEEP_SIZE %d, want 8192", n)
 	}
-	prepFileWant(t, "fallocate bad mode", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "fallocate bad mode", testRunPrep(t, ring, func(s *SQE) {
 		PrepFallocate(s, fd, unix.FALLOC_FL_PUNCH_HOLE, 0, 4096) // PUNCH_HOLE needs KEEP_SIZE
 	}), -int32(unix.EOPNOTSUPP))
 
-	prepFileWant(t, "fsync", prepFileRun(t, ring, func(s *SQE) { PrepFsync(s, fd, 0) }), 0)
-	prepFileWant(t, "fdatasync", prepFileRun(t, ring, func(s *SQE) { PrepFsync(s, fd, IORING_FSYNC_DATASYNC) }), 0)
-	prepFileWant(t, "fsync bad flags", prepFileRun(t, ring, func(s *SQE) { PrepFsync(s, fd, 1<<20) }), -int32(unix.EINVAL))
-	prepFileWant(t, "fsync bad fd", prepFileRun(t, ring, func(s *SQE) { PrepFsync(s, -1, 0) }), -int32(unix.EBADF))
+	testWantRes(t, "fsync", testRunPrep(t, ring, func(s *SQE) { PrepFsync(s, fd, 0) }), 0)
+	testWantRes(t, "fdatasync", testRunPrep(t, ring, func(s *SQE) { PrepFsync(s, fd, IORING_FSYNC_DATASYNC) }), 0)
+	testWantRes(t, "fsync bad flags", testRunPrep(t, ring, func(s *SQE) { PrepFsync(s, fd, 1<<20) }), -int32(unix.EINVAL))
+	testWantRes(t, "fsync bad fd", testRunPrep(t, ring, func(s *SQE) { PrepFsync(s, -1, 0) }), -int32(unix.EBADF))
 
-	prepFileWant(t, "sync_file_range", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "sync_file_range", testRunPrep(t, ring, func(s *SQE) {
 		PrepSyncFileRange(s, fd, 4096, 0, unix.SYNC_FILE_RANGE_WRITE|unix.SYNC_FILE_RANGE_WAIT_AFTER)
 	}), 0)
-	prepFileWant(t, "sync_file_range bad flags", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "sync_file_range bad flags", testRunPrep(t, ring, func(s *SQE) {
 		PrepSyncFileRange(s, fd, 0, 0, 1<<10)
 	}), -int32(unix.EINVAL))
 
-	prepFileWant(t, "fadvise", prepFileRun(t, ring, func(s *SQE) { PrepFadvise(s, fd, 0, 4096, unix.FADV_DONTNEED) }), 0)
-	prepFileWant(t, "fadvise bad advice", prepFileRun(t, ring, func(s *SQE) { PrepFadvise(s, fd, 0, 0, 99) }), -int32(unix.EINVAL))
+	testWantRes(t, "fadvise", testRunPrep(t, ring, func(s *SQE) { PrepFadvise(s, fd, 0, 4096, unix.FADV_DONTNEED) }), 0)
+	testWantRes(t, "fadvise bad advice", testRunPrep(t, ring, func(s *SQE) { PrepFadvise(s, fd, 0, 0, 99) }), -int32(unix.EINVAL))
 
 	requireOp(t, IORING_OP_FTRUNCATE)
-	prepFileWant(t, "ftruncate", prepFileRun(t, ring, func(s *SQE) { PrepFtruncate(s, fd, 100) }), 0)
+	testWantRes(t, "ftruncate", testRunPrep(t, ring, func(s *SQE) { PrepFtruncate(s, fd, 100) }), 0)
 	if n := size(); n != 100 {
 		t.Errorf("size after ftruncate %d, want 100", n)
 	}
-	prepFileWant(t, "ftruncate negative", prepFileRun(t, ring, func(s *SQE) { PrepFtruncate(s, fd, -1) }), -int32(unix.EINVAL))
-	prepFileWant(t, "ftruncate bad fd", prepFileRun(t, ring, func(s *SQE) { PrepFtruncate(s, -1, 0) }), -int32(unix.EBADF))
+	testWantRes(t, "ftruncate negative", testRunPrep(t, ring, func(s *SQE) { PrepFtruncate(s, fd, -1) }), -int32(unix.EINVAL))
+	testWantRes(t, "ftruncate bad fd", testRunPrep(t, ring, func(s *SQE) { PrepFtruncate(s, -1, 0) }), -int32(unix.EBADF))
 }
 
 // TestPrepFileStatx stats a temp file through the ring into C memory.
@@ -394,10 +395,9 @@ func TestPrepFileStatx(t *testing.T) {
 	if err := os.Chmod(name, 0o640); err != nil {
 		t.Fatal(err)
 	}
-	sbuf := prepFileBuf(t, int(unsafe.Sizeof(unix.Statx_t{})))
-	stx := (*unix.Statx_t)(unsafe.Pointer(&sbuf[0]))
-	path := prepFileCStr(t, name)
-	prepFileWant(t, "statx", prepFileRun(t, ring, func(s *SQE) {
+	stx := testCNew[unix.Statx_t](t)
+	path := testCString(t, name)
+	testWantRes(t, "statx", testRunPrep(t, ring, func(s *SQE) {
 		PrepStatx(s, unix.AT_FDCWD, path, 0, unix.STATX_BASIC_STATS, stx)
 	}), 0)
 	if stx.Size != 1234 || stx.Mode&unix.S_IFMT != unix.S_IFREG || stx.Mode&0o7777 != 0o640 {
@@ -407,24 +407,24 @@ func TestPrepFileStatx(t *testing.T) {
 		t.Errorf("statx mask %#x lacks STATX_SIZE", stx.Mask)
 	}
 
-	dfd := prepFileOpen(t, dir, unix.O_RDONLY|unix.O_DIRECTORY)
-	rel := prepFileCStr(t, "st")
+	dfd := testOpen(t, dir, unix.O_RDONLY|unix.O_DIRECTORY)
+	rel := testCString(t, "st")
 	*stx = unix.Statx_t{}
-	prepFileWant(t, "statx relative", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "statx relative", testRunPrep(t, ring, func(s *SQE) {
 		PrepStatx(s, dfd, rel, unix.AT_STATX_SYNC_AS_STAT, unix.STATX_SIZE, stx)
 	}), 0)
 	if stx.Size != 1234 {
 		t.Errorf("relative statx size %d", stx.Size)
 	}
-	empty := prepFileCStr(t, "")
-	prepFileWant(t, "statx AT_EMPTY_PATH", prepFileRun(t, ring, func(s *SQE) {
+	empty := testCString(t, "")
+	testWantRes(t, "statx AT_EMPTY_PATH", testRunPrep(t, ring, func(s *SQE) {
 		PrepStatx(s, dfd, empty, unix.AT_EMPTY_PATH, unix.STATX_TYPE, stx)
 	}), 0)
 	if stx.Mode&unix.S_IFMT != unix.S_IFDIR {
 		t.Errorf("AT_EMPTY_PATH on a directory fd: mode %#o", stx.Mode)
 	}
-	missing := prepFileCStr(t, filepath.Join(dir, "missing"))
-	prepFileWant(t, "statx missing", prepFileRun(t, ring, func(s *SQE) {
+	missing := testCString(t, filepath.Join(dir, "missing"))
+	testWantRes(t, "statx missing", testRunPrep(t, ring, func(s *SQE) {
 		PrepStatx(s, unix.AT_FDCWD, missing, 0, unix.STATX_BASIC_STATS, stx)
 	}), -int32(unix.ENOENT))
 }
@@ -433,13 +433,12 @@ func TestPrepFileStatx(t *testing.T) {
 func TestPrepFileOpenat2(t *testing.T) {
 	ring := newRing(t, 4, 0)
 	dir := t.TempDir()
-	dfd := prepFileOpen(t, dir, unix.O_RDONLY|unix.O_DIRECTORY)
-	hbuf := prepFileBuf(t, int(unsafe.Sizeof(unix.OpenHow{})))
-	how := (*unix.OpenHow)(unsafe.Pointer(&hbuf[0]))
+	dfd := testOpen(t, dir, unix.O_RDONLY|unix.O_DIRECTORY)
+	how := testCNew[unix.OpenHow](t)
 
 	*how = unix.OpenHow{Flags: unix.O_CREAT | unix.O_WRONLY | unix.O_CLOEXEC, Mode: 0o600}
-	name := prepFileCStr(t, "o2")
-	res := prepFileRun(t, ring, func(s *SQE) { PrepOpenat2(s, dfd, name, how) })
+	name := testCString(t, "o2")
+	res := testRunPrep(t, ring, func(s *SQE) { PrepOpenat2(s, dfd, name, how) })
 	if res < 0 {
 		t.Fatalf("openat2: %v", unix.Errno(-res))
 	}
@@ -449,49 +448,179 @@ func TestPrepFileOpenat2(t *testing.T) {
 	}
 
 	*how = unix.OpenHow{Flags: unix.O_RDONLY, Resolve: unix.RESOLVE_BENEATH}
-	up := prepFileCStr(t, "../o2")
-	prepFileWant(t, "openat2 RESOLVE_BENEATH escape", prepFileRun(t, ring, func(s *SQE) {
+	up := testCString(t, "../o2")
+	testWantRes(t, "openat2 RESOLVE_BENEATH escape", testRunPrep(t, ring, func(s *SQE) {
 		PrepOpenat2(s, dfd, up, how)
 	}), -int32(unix.EXDEV))
 	*how = unix.OpenHow{Flags: unix.O_RDONLY, Mode: 0o600} // mode without O_CREAT
-	prepFileWant(t, "openat2 mode without O_CREAT", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "openat2 mode without O_CREAT", testRunPrep(t, ring, func(s *SQE) {
 		PrepOpenat2(s, dfd, name, how)
 	}), -int32(unix.EINVAL))
 }
 
 // TestPrepFileDirectNoTable: the direct-descriptor operations on a ring
-// without a registered file table fail with the kernel's errno.
+// without a registered file table fail with the kernel's errno (the same
+// operations with a table: TestPrepFileDirectWithTable).
 func TestPrepFileDirectNoTable(t *testing.T) {
 	ring := newRing(t, 4, 0)
 	dir := t.TempDir()
-	name := prepFileCStr(t, filepath.Join(dir, "d"))
-	hbuf := prepFileBuf(t, int(unsafe.Sizeof(unix.OpenHow{})))
-	how := (*unix.OpenHow)(unsafe.Pointer(&hbuf[0]))
+	name := testCString(t, filepath.Join(dir, "d"))
+	how := testCNew[unix.OpenHow](t)
 	*how = unix.OpenHow{Flags: unix.O_CREAT | unix.O_RDWR, Mode: 0o600}
 
-	prepFileWant(t, "openat_direct slot 0", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "openat_direct slot 0", testRunPrep(t, ring, func(s *SQE) {
 		PrepOpenatDirect(s, unix.AT_FDCWD, name, unix.O_CREAT|unix.O_RDWR, 0o600, 0)
 	}), -int32(unix.ENXIO))
 	// The kernel opened (created) the file before failing to install it.
 	if _, err := os.Stat(filepath.Join(dir, "d")); err != nil {
 		t.Errorf("openat_direct did not create the file: %v", err)
 	}
-	prepFileWant(t, "openat_direct alloc", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "openat_direct alloc", testRunPrep(t, ring, func(s *SQE) {
 		PrepOpenatDirect(s, unix.AT_FDCWD, name, unix.O_RDONLY, 0, IORING_FILE_INDEX_ALLOC)
 	}), -int32(unix.ENFILE))
-	prepFileWant(t, "openat2_direct slot 3", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "openat2_direct slot 3", testRunPrep(t, ring, func(s *SQE) {
 		PrepOpenat2Direct(s, unix.AT_FDCWD, name, how, 3)
 	}), -int32(unix.ENXIO))
-	prepFileWant(t, "openat2_direct alloc", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "openat2_direct alloc", testRunPrep(t, ring, func(s *SQE) {
 		PrepOpenat2Direct(s, unix.AT_FDCWD, name, how, IORING_FILE_INDEX_ALLOC)
 	}), -int32(unix.ENFILE))
-	prepFileWant(t, "close_direct", prepFileRun(t, ring, func(s *SQE) { PrepCloseDirect(s, 0) }), -int32(unix.ENXIO))
+	testWantRes(t, "close_direct", testRunPrep(t, ring, func(s *SQE) { PrepCloseDirect(s, 0) }), -int32(unix.ENXIO))
 
 	requireOp(t, IORING_OP_FIXED_FD_INSTALL)
-	prepFileWant(t, "fixed_fd_install", prepFileRun(t, ring, func(s *SQE) { PrepFixedFdInstall(s, 0, 0) }), -int32(unix.EBADF))
-	prepFileWant(t, "fixed_fd_install bad flags", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "fixed_fd_install", testRunPrep(t, ring, func(s *SQE) { PrepFixedFdInstall(s, 0, 0) }), -int32(unix.EBADF))
+	testWantRes(t, "fixed_fd_install bad flags", testRunPrep(t, ring, func(s *SQE) {
 		PrepFixedFdInstall(s, 0, 1<<5)
 	}), -int32(unix.EINVAL))
+}
+
+// TestPrepFileDirectWithTable runs the direct-descriptor operations on a
+// ring with a sparse file table (RegisterFilesSparse): openat_direct and
+// openat2_direct into a chosen slot and into one the kernel allocates
+// (IORING_FILE_INDEX_ALLOC, the slot comes back in res), reads through those
+// slots with IOSQE_FIXED_FILE, close_direct, and fixed_fd_install turning a
+// slot into a regular fd.
+func TestPrepFileDirectWithTable(t *testing.T) {
+	const slots = 8
+	const content = "direct descriptors"
+	name := filepath.Join(t.TempDir(), "direct")
+	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	path := testCString(t, name)
+	missing := testCString(t, name+".missing")
+	how := testCNew[unix.OpenHow](t)
+	*how = unix.OpenHow{Flags: unix.O_RDONLY}
+	buf := testCMem(t, 64)
+	ring := newRing(t, 8, 0)
+	if err := RegisterFilesSparse(ring, slots); err != nil {
+		t.Fatalf("RegisterFilesSparse(%d): %v", slots, err)
+	}
+	readSlot := func(slot int, off uint64) int32 {
+		t.Helper()
+		clear(buf)
+		return testRunPrep(t, ring, func(s *SQE) {
+			PrepRead(s, slot, unsafe.Pointer(&buf[0]), 64, off)
+			SQESetFlags(s, IOSQE_FIXED_FILE)
+		})
+	}
+	wantRead := func(what string, slot int, off uint64) {
+		t.Helper()
+		testWantRes(t, what, readSlot(slot, off), int32(len(content)-int(off)))
+		if got := string(buf[:len(content)-int(off)]); got != content[off:] {
+			t.Fatalf("%s: read %q, want %q", what, got, content[off:])
+		}
+	}
+
+	testWantRes(t, "read through an empty slot", readSlot(3, 0), -int32(unix.EBADF))
+	testWantRes(t, "openat_direct slot 3", testRunPrep(t, ring, func(s *SQE) {
+		PrepOpenatDirect(s, unix.AT_FDCWD, path, unix.O_RDONLY, 0, 3)
+	}), 0)
+	wantRead("read through slot 3", 3, 0)
+	testWantRes(t, "openat2_direct slot 5", testRunPrep(t, ring, func(s *SQE) {
+		PrepOpenat2Direct(s, unix.AT_FDCWD, path, how, 5)
+	}), 0)
+	wantRead("read through slot 5", 5, 7)
+	testWantRes(t, "openat_direct past the table", testRunPrep(t, ring, func(s *SQE) {
+		PrepOpenatDirect(s, unix.AT_FDCWD, path, unix.O_RDONLY, 0, slots)
+	}), -int32(unix.EINVAL))
+	testWantRes(t, "openat_direct of a missing file", testRunPrep(t, ring, func(s *SQE) {
+		PrepOpenatDirect(s, unix.AT_FDCWD, missing, unix.O_RDONLY, 0, 0)
+	}), -int32(unix.ENOENT))
+	testWantRes(t, "read through slot 0 after the failed open", readSlot(0, 0), -int32(unix.EBADF))
+
+	// IORING_FILE_INDEX_ALLOC: res is the slot; fill the table with both
+	// variants until no slot is left.
+	used := map[int32]bool{3: true, 5: true}
+	for i := 0; len(used) < slots; i++ {
+		res := testRunPrep(t, ring, func(s *SQE) {
+			if i%2 == 0 {
+				PrepOpenatDirect(s, unix.AT_FDCWD, path, unix.O_RDONLY, 0, IORING_FILE_INDEX_ALLOC)
+			} else {
+				PrepOpenat2Direct(s, unix.AT_FDCWD, path, how, IORING_FILE_INDEX_ALLOC)
+			}
+		})
+		if res < 0 || res >= slots || used[res] {
+			t.Fatalf("allocating open %d: res %d (%v), want a free slot (used %v)", i, res, testErr(res), used)
+		}
+		used[res] = true
+		wantRead("read through an allocated slot", int(res), 1)
+	}
+	testWantRes(t, "openat_direct alloc on a full table", testRunPrep(t, ring, func(s *SQE) {
+		PrepOpenatDirect(s, unix.AT_FDCWD, path, unix.O_RDONLY, 0, IORING_FILE_INDEX_ALLOC)
+	}), -int32(unix.ENFILE))
+	testWantRes(t, "openat2_direct alloc on a full table", testRunPrep(t, ring, func(s *SQE) {
+		PrepOpenat2Direct(s, unix.AT_FDCWD, path, how, IORING_FILE_INDEX_ALLOC)
+	}), -int32(unix.ENFILE))
+
+	// fixed_fd_install: a regular fd for the file in slot 5, close-on-exec
+	// unless IORING_FIXED_FD_NO_CLOEXEC. Every fd installed from a slot
+	// shares the slot's open file and so its position, which the
+	// explicit-offset reads above left at 0: the first unix.Read gets the
+	// whole file, a read on the second fd is then at EOF.
+	if testHasOp(IORING_OP_FIXED_FD_INSTALL) {
+		for i, c := range []struct {
+			flags   uint32
+			cloexec bool
+			read    string
+		}{{0, true, content}, {IORING_FIXED_FD_NO_CLOEXEC, false, ""}} {
+			res := testRunPrep(t, ring, func(s *SQE) { PrepFixedFdInstall(s, 5, c.flags) })
+			if res < 0 {
+				t.Fatalf("fixed_fd_install(slot 5, %#x): %v", c.flags, testErr(res))
+			}
+			fd := int(res)
+			testCloseLater(t, fd)
+			fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0)
+			if err != nil || (fl&unix.FD_CLOEXEC != 0) != c.cloexec {
+				t.Errorf("fixed_fd_install(%#x): fd flags %#x, %v; want close-on-exec %v", c.flags, fl, err, c.cloexec)
+			}
+			b := make([]byte, 64)
+			n, err := unix.Read(fd, b)
+			if err != nil || string(b[:n]) != c.read {
+				t.Errorf("install %d: unix.Read = %q, %v; want %q", i, b[:max(n, 0)], err, c.read)
+			}
+			if n, err := unix.Pread(fd, b, 7); err != nil || string(b[:n]) != content[7:] {
+				t.Errorf("install %d: unix.Pread at 7 = %q, %v; want %q", i, b[:max(n, 0)], err, content[7:])
+			}
+		}
+	} else {
+		t.Log("kernel lacks IORING_OP_FIXED_FD_INSTALL (Linux 6.8): not installing")
+	}
+
+	// close_direct empties a slot; the slot is then free for allocation.
+	testWantRes(t, "close_direct slot 3", testRunPrep(t, ring, func(s *SQE) { PrepCloseDirect(s, 3) }), 0)
+	testWantRes(t, "read through the closed slot 3", readSlot(3, 0), -int32(unix.EBADF))
+	testWantRes(t, "close_direct slot 3 again", testRunPrep(t, ring, func(s *SQE) { PrepCloseDirect(s, 3) }), -int32(unix.EBADF))
+	testWantRes(t, "close_direct past the table", testRunPrep(t, ring, func(s *SQE) { PrepCloseDirect(s, slots) }), -int32(unix.EINVAL))
+	testWantRes(t, "openat_direct alloc after close_direct", testRunPrep(t, ring, func(s *SQE) {
+		PrepOpenatDirect(s, unix.AT_FDCWD, path, unix.O_RDONLY, 0, IORING_FILE_INDEX_ALLOC)
+	}), 3)
+	wantRead("read through the reallocated slot 3", 3, 0)
+	if testHasOp(IORING_OP_FIXED_FD_INSTALL) {
+		testWantRes(t, "close_direct slot 5", testRunPrep(t, ring, func(s *SQE) { PrepCloseDirect(s, 5) }), 0)
+		testWantRes(t, "fixed_fd_install of the closed slot 5", testRunPrep(t, ring, func(s *SQE) {
+			PrepFixedFdInstall(s, 5, 0)
+		}), -int32(unix.EBADF))
+	}
 }
 
 // TestPrepFilePathOps creates, renames, links and removes directory entries
@@ -502,13 +631,13 @@ func TestPrepFilePathOps(t *testing.T) {
 	requireOp(t, IORING_OP_LINKAT)
 	ring := newRing(t, 4, 0)
 	dir := t.TempDir()
-	dfd := prepFileOpen(t, dir, unix.O_RDONLY|unix.O_DIRECTORY)
+	dfd := testOpen(t, dir, unix.O_RDONLY|unix.O_DIRECTORY)
 	abs := func(s string) string { return filepath.Join(dir, s) }
-	rel := func(s string) *byte { return prepFileCStr(t, s) }
-	absC := func(s string) *byte { return prepFileCStr(t, abs(s)) }
+	rel := func(s string) *byte { return testCString(t, s) }
+	absC := func(s string) *byte { return testCString(t, abs(s)) }
 	run := func(what string, want int32, prep func(*SQE)) {
 		t.Helper()
-		prepFileWant(t, what, prepFileRun(t, ring, prep), want)
+		testWantRes(t, what, testRunPrep(t, ring, prep), want)
 	}
 	isDir := func(s string, perm os.FileMode) {
 		t.Helper()
@@ -593,9 +722,9 @@ func TestPrepFileSpliceTee(t *testing.T) {
 	requireOp(t, IORING_OP_TEE)
 	ring := newRing(t, 4, 0)
 	name := filepath.Join(t.TempDir(), "sp")
-	fd := prepFileOpen(t, name, unix.O_CREAT|unix.O_RDWR)
-	r1, w1 := prepFilePipe(t)
-	r2, w2 := prepFilePipe(t)
+	fd := testOpen(t, name, unix.O_CREAT|unix.O_RDWR)
+	r1, w1 := testPipe(t)
+	r2, w2 := testPipe(t)
 	readPipe := func(fd, n int) string {
 		t.Helper()
 		b := make([]byte, n)
@@ -609,36 +738,36 @@ func TestPrepFileSpliceTee(t *testing.T) {
 	if _, err := unix.Write(w1, []byte("spliced data")); err != nil {
 		t.Fatal(err)
 	}
-	prepFileWant(t, "splice pipe to file", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "splice pipe to file", testRunPrep(t, ring, func(s *SQE) {
 		PrepSplice(s, r1, -1, fd, 100, 12, 0)
 	}), 12)
 	if got, _ := os.ReadFile(name); len(got) != 112 || string(got[100:]) != "spliced data" {
 		t.Fatalf("file after splice: %d bytes, tail %q", len(got), got[min(len(got), 100):])
 	}
-	prepFileWant(t, "splice file to pipe", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "splice file to pipe", testRunPrep(t, ring, func(s *SQE) {
 		PrepSplice(s, fd, 108, w2, -1, 100, unix.SPLICE_F_MOVE)
 	}), 4)
 	if got := readPipe(r2, 16); got != "data" {
 		t.Errorf("pipe after splice holds %q", got)
 	}
-	prepFileWant(t, "splice pipe with offset", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "splice pipe with offset", testRunPrep(t, ring, func(s *SQE) {
 		PrepSplice(s, r1, 0, fd, 0, 1, 0)
 	}), -int32(unix.ESPIPE))
-	prepFileWant(t, "splice bad fd_in", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "splice bad fd_in", testRunPrep(t, ring, func(s *SQE) {
 		PrepSplice(s, -1, -1, w2, -1, 1, 0)
 	}), -int32(unix.EBADF))
 
 	if _, err := unix.Write(w1, []byte("tee me")); err != nil {
 		t.Fatal(err)
 	}
-	prepFileWant(t, "tee", prepFileRun(t, ring, func(s *SQE) { PrepTee(s, r1, w2, 3, 0) }), 3)
+	testWantRes(t, "tee", testRunPrep(t, ring, func(s *SQE) { PrepTee(s, r1, w2, 3, 0) }), 3)
 	if got := readPipe(r2, 16); got != "tee" {
 		t.Errorf("tee copy holds %q", got)
 	}
 	if got := readPipe(r1, 16); got != "tee me" {
 		t.Errorf("tee source holds %q (tee must not consume)", got)
 	}
-	prepFileWant(t, "tee from a file", prepFileRun(t, ring, func(s *SQE) { PrepTee(s, fd, w2, 3, 0) }), -int32(unix.EINVAL))
+	testWantRes(t, "tee from a file", testRunPrep(t, ring, func(s *SQE) { PrepTee(s, fd, w2, 3, 0) }), -int32(unix.EINVAL))
 }
 
 // TestPrepFileReadMultishot: a multishot read on a pipe with data but no
@@ -646,17 +775,17 @@ func TestPrepFileSpliceTee(t *testing.T) {
 func TestPrepFileReadMultishot(t *testing.T) {
 	requireOp(t, IORING_OP_READ_MULTISHOT)
 	ring := newRing(t, 4, 0)
-	r, w := prepFilePipe(t)
+	r, w := testPipe(t)
 	if _, err := unix.Write(w, []byte("x")); err != nil {
 		t.Fatal(err)
 	}
-	prepFileWant(t, "read_multishot without buffers", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "read_multishot without buffers", testRunPrep(t, ring, func(s *SQE) {
 		PrepReadMultishot(s, r, 0, 0, 7)
-		s.Flags |= IOSQE_BUFFER_SELECT // liburing 2.6 leaves it to the caller
+		SQESetFlags(s, IOSQE_BUFFER_SELECT) // liburing 2.6 leaves it to the caller
 	}), -int32(unix.ENOBUFS))
-	prepFileWant(t, "read_multishot without buffer select", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "read_multishot without buffer select", testRunPrep(t, ring, func(s *SQE) {
 		PrepReadMultishot(s, r, 0, 0, 7)
-		s.Flags = 0
+		SQESetFlags(s, 0)
 	}), -int32(unix.EINVAL))
 }
 
@@ -667,52 +796,52 @@ func TestPrepFileXattr(t *testing.T) {
 	requireOp(t, IORING_OP_FGETXATTR)
 	ring := newRing(t, 4, 0)
 	name := filepath.Join(t.TempDir(), "xa")
-	fd := prepFileOpen(t, name, unix.O_CREAT|unix.O_RDWR)
-	path := prepFileCStr(t, name)
-	attr := prepFileCStr(t, "user.liburing")
-	attr2 := prepFileCStr(t, "user.liburing2")
-	missing := prepFileCStr(t, "user.missing")
-	val := prepFileBuf(t, 5)
+	fd := testOpen(t, name, unix.O_CREAT|unix.O_RDWR)
+	path := testCString(t, name)
+	attr := testCString(t, "user.liburing")
+	attr2 := testCString(t, "user.liburing2")
+	missing := testCString(t, "user.missing")
+	val := testCMem(t, 5)
 	copy(val, "value")
-	out := prepFileBuf(t, 64)
+	out := testCMem(t, 64)
 
-	res := prepFileRun(t, ring, func(s *SQE) { PrepSetxattr(s, attr, &val[0], path, unix.XATTR_CREATE, 5) })
+	res := testRunPrep(t, ring, func(s *SQE) { PrepSetxattr(s, attr, &val[0], path, unix.XATTR_CREATE, 5) })
 	if res == -int32(unix.EOPNOTSUPP) {
 		t.Skipf("setxattr: %v (no user xattrs on %s)", unix.Errno(-res), filepath.Dir(name))
 	}
-	prepFileWant(t, "setxattr", res, 0)
-	prepFileWant(t, "setxattr XATTR_CREATE again", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "setxattr", res, 0)
+	testWantRes(t, "setxattr XATTR_CREATE again", testRunPrep(t, ring, func(s *SQE) {
 		PrepSetxattr(s, attr, &val[0], path, unix.XATTR_CREATE, 5)
 	}), -int32(unix.EEXIST))
-	prepFileWant(t, "getxattr", prepFileRun(t, ring, func(s *SQE) { PrepGetxattr(s, attr, &out[0], path, 64) }), 5)
+	testWantRes(t, "getxattr", testRunPrep(t, ring, func(s *SQE) { PrepGetxattr(s, attr, &out[0], path, 64) }), 5)
 	if string(out[:5]) != "value" {
 		t.Errorf("getxattr read %q", out[:5])
 	}
-	prepFileWant(t, "getxattr size query", prepFileRun(t, ring, func(s *SQE) { PrepGetxattr(s, attr, nil, path, 0) }), 5)
-	prepFileWant(t, "getxattr short buffer", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "getxattr size query", testRunPrep(t, ring, func(s *SQE) { PrepGetxattr(s, attr, nil, path, 0) }), 5)
+	testWantRes(t, "getxattr short buffer", testRunPrep(t, ring, func(s *SQE) {
 		PrepGetxattr(s, attr, &out[0], path, 2)
 	}), -int32(unix.ERANGE))
-	prepFileWant(t, "getxattr missing", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "getxattr missing", testRunPrep(t, ring, func(s *SQE) {
 		PrepGetxattr(s, missing, &out[0], path, 64)
 	}), -int32(unix.ENODATA))
 
-	prepFileWant(t, "fsetxattr", prepFileRun(t, ring, func(s *SQE) { PrepFsetxattr(s, fd, attr2, &val[0], 0, 3) }), 0)
-	prepFileWant(t, "fsetxattr XATTR_REPLACE", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "fsetxattr", testRunPrep(t, ring, func(s *SQE) { PrepFsetxattr(s, fd, attr2, &val[0], 0, 3) }), 0)
+	testWantRes(t, "fsetxattr XATTR_REPLACE", testRunPrep(t, ring, func(s *SQE) {
 		PrepFsetxattr(s, fd, attr, &val[1], unix.XATTR_REPLACE, 4)
 	}), 0)
-	prepFileWant(t, "fsetxattr XATTR_REPLACE missing", prepFileRun(t, ring, func(s *SQE) {
+	testWantRes(t, "fsetxattr XATTR_REPLACE missing", testRunPrep(t, ring, func(s *SQE) {
 		PrepFsetxattr(s, fd, missing, &val[0], unix.XATTR_REPLACE, 1)
 	}), -int32(unix.ENODATA))
 	for _, c := range []struct {
 		name *byte
 		want string
 	}{{attr, "alue"}, {attr2, "val"}} {
-		n := prepFileRun(t, ring, func(s *SQE) { PrepFgetxattr(s, fd, c.name, &out[0], 64) })
+		n := testRunPrep(t, ring, func(s *SQE) { PrepFgetxattr(s, fd, c.name, &out[0], 64) })
 		if n < 0 || string(out[:n]) != c.want {
 			t.Errorf("fgetxattr: res %d, value %q; want %q", n, out[:max(n, 0)], c.want)
 		}
 	}
-	prepFileWant(t, "fgetxattr bad fd", prepFileRun(t, ring, func(s *SQE) { PrepFgetxattr(s, -1, attr, &out[0], 64) }), -int32(unix.EBADF))
+	testWantRes(t, "fgetxattr bad fd", testRunPrep(t, ring, func(s *SQE) { PrepFgetxattr(s, -1, attr, &out[0], 64) }), -int32(unix.EBADF))
 	b := make([]byte, 16)
 	n, err := unix.Getxattr(name, "user.liburing2", b)
 	if err != nil || string(b[:max(n, 0)]) != "val" {

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"testing"
-	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -23,138 +22,17 @@ const (
 	prepMiscFutex2U32Local = prepMiscFutex2SizeU32 | prepMiscFutex2Private
 )
 
-// prepMiscReapTimeout bounds every wait for completions in these tests.
-const prepMiscReapTimeout = 10 * time.Second
-
-// prepMiscCMem returns n zeroed bytes of C memory, freed when the test ends.
-// Allocate it before newRing, so the ring (and any request still using the
-// memory) is gone before the memory is freed.
-func prepMiscCMem(t testing.TB, n int) []byte {
-	t.Helper()
-	b, err := AllocBuffer(n)
-	if err != nil {
-		t.Fatalf("AllocBuffer(%d): %v", n, err)
-	}
-	t.Cleanup(func() { FreeBuffer(b) })
-	return b
-}
-
-// prepMiscAddr is the address of p as the SQE stores it.
-func prepMiscAddr[T any](p *T) uint64 { return uint64(uintptr(unsafe.Pointer(p))) }
-
-// prepMiscPipe returns a pipe's read and write ends, closed when the test
-// ends.
-func prepMiscPipe(t testing.TB) (int, int) {
-	t.Helper()
-	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
-		t.Fatalf("pipe2: %v", err)
-	}
-	t.Cleanup(func() { unix.Close(p[0]); unix.Close(p[1]) })
-	return p[0], p[1]
-}
-
-// prepMiscRingFd is the ring's io_uring file descriptor (struct io_uring's
-// ring_fd), the target of IORING_OP_MSG_RING.
-func prepMiscRingFd(ring *Ring) int { return int(ring.c.ring_fd) }
-
-// prepMiscSQE returns the ring's next SQE with user_data ud.
-func prepMiscSQE(t testing.TB, ring *Ring, ud uint64) *SQE {
-	t.Helper()
-	sqe := GetSQE(ring)
-	if sqe == nil {
-		t.Fatal("GetSQE: submission queue full")
-	}
-	SQESetData64(sqe, ud)
-	return sqe
-}
-
-// prepMiscReap submits what is prepared, waits for n completions and returns
-// them by user_data. It polls, so a missing completion fails the test after
-// prepMiscReapTimeout instead of hanging it.
-func prepMiscReap(t testing.TB, ring *Ring, n int) map[uint64]CQE {
-	t.Helper()
-	if _, err := Submit(ring); err != nil {
-		t.Fatalf("Submit: %v", err)
-	}
-	deadline := time.Now().Add(prepMiscReapTimeout)
-	got := make(map[uint64]CQE, n)
-	for len(got) < n {
-		cqe, err := PeekCQE(ring)
-		if errors.Is(err, unix.EAGAIN) && time.Now().Before(deadline) {
-			time.Sleep(time.Millisecond)
-			continue
-		}
-		if err != nil {
-			t.Fatalf("%d of %d completions after %v: %v (got %v)", len(got), n, prepMiscReapTimeout, err, got)
-		}
-		if _, dup := got[cqe.UserData]; dup {
-			t.Fatalf("two CQEs with user_data %#x", cqe.UserData)
-		}
-		got[cqe.UserData] = *cqe
-		CQESeen(ring, cqe)
-	}
-	return got
-}
-
-// prepMiscPending submits what is prepared and checks that nothing has
-// completed yet.
-func prepMiscPending(t testing.TB, ring *Ring) {
-	t.Helper()
-	if _, err := Submit(ring); err != nil {
-		t.Fatalf("Submit: %v", err)
-	}
-	if cqe, err := PeekCQE(ring); !errors.Is(err, unix.EAGAIN) {
-		if err == nil {
-			t.Fatalf("unexpected completion: user_data %#x res %d", cqe.UserData, cqe.Res)
-		}
-		t.Fatalf("PeekCQE: %v", err)
-	}
-}
-
-// prepMiscWantRes checks the res of the CQE with user_data ud.
-func prepMiscWantRes(t testing.TB, cqes map[uint64]CQE, ud uint64, want int32) CQE {
-	t.Helper()
-	cqe, ok := cqes[ud]
-	if !ok {
-		t.Fatalf("no CQE with user_data %#x (got %v)", ud, cqes)
-	}
-	if cqe.Res != want {
-		t.Errorf("user_data %#x: res %d (%v), want %d", ud, cqe.Res, unix.Errno(-cqe.Res), want)
-	}
-	return cqe
-}
-
-// prepMiscCheckSQE runs prep on a fresh SQE and compares the whole SQE with
-// want (user_data is always the marker freshSQE sets).
-func prepMiscCheckSQE(t *testing.T, name string, prep func(*SQE), want SQE) {
-	t.Run(name, func(t *testing.T) {
-		sqe := freshSQE()
-		prep(sqe)
-		want.UserData = userDataMarker
-		if *sqe != want {
-			t.Errorf("SQE\n got %+v\nwant %+v", *sqe, want)
-		}
-	})
-}
-
-type prepMiscCase struct {
-	name string
-	prep func(*SQE)
-	want SQE
-}
-
 func TestPrepMiscSQE(t *testing.T) {
-	mem := prepMiscCMem(t, 256)
+	mem := testCMem(t, 256)
 	p := unsafe.Pointer(&mem[0])
-	addr := prepMiscAddr(&mem[0])
+	addr := testAddr(&mem[0])
 	word := (*uint32)(p)
 	waitv := (*FutexWaitv)(unsafe.Pointer(&mem[64]))
 	fds := (*int32)(unsafe.Pointer(&mem[128]))
 	info := (*unix.Siginfo)(unsafe.Pointer(&mem[128]))
 	const all = ^uint64(0)
 
-	tests := []prepMiscCase{
+	tests := []testSQECase{
 		// io_uring_prep_rw: opcode (8 bits), fd, addr, len, off.
 		{"rw", func(s *SQE) { PrepRw(IORING_OP_READ, s, 5, p, 128, 4096) },
 			SQE{Opcode: IORING_OP_READ, Fd: 5, Addr: addr, Len: 128, Off: 4096}},
@@ -180,11 +58,11 @@ func TestPrepMiscSQE(t *testing.T) {
 
 		// files_update: fd -1, addr = fds, len = nr, off = offset (sign-extended).
 		{"files_update", func(s *SQE) { PrepFilesUpdate(s, fds, 3, 7) },
-			SQE{Opcode: IORING_OP_FILES_UPDATE, Fd: -1, Addr: prepMiscAddr(fds), Len: 3, Off: 7}},
+			SQE{Opcode: IORING_OP_FILES_UPDATE, Fd: -1, Addr: testAddr(fds), Len: 3, Off: 7}},
 		{"files_update nil negative offset", func(s *SQE) { PrepFilesUpdate(s, nil, 0, -1) },
 			SQE{Opcode: IORING_OP_FILES_UPDATE, Fd: -1, Off: all}},
 		{"files_update max", func(s *SQE) { PrepFilesUpdate(s, fds, ^uint32(0), 1<<31-1) },
-			SQE{Opcode: IORING_OP_FILES_UPDATE, Fd: -1, Addr: prepMiscAddr(fds), Len: ^uint32(0), Off: 1<<31 - 1}},
+			SQE{Opcode: IORING_OP_FILES_UPDATE, Fd: -1, Addr: testAddr(fds), Len: ^uint32(0), Off: 1<<31 - 1}},
 
 		// Futex: fd = futex2 flags, addr = word, off = val, addr3 = mask,
 		// futex_flags = io_uring flags.
@@ -196,7 +74,7 @@ func TestPrepMiscSQE(t *testing.T) {
 			SQE{Opcode: IORING_OP_FUTEX_WAKE, Fd: prepMiscFutex2SizeU32, Addr: addr, Off: 1, Addr3: 1}},
 		{"futex_wake nil zero", func(s *SQE) { PrepFutexWake(s, nil, 0, 0, 0, 0) }, SQE{Opcode: IORING_OP_FUTEX_WAKE}},
 		{"futex_waitv", func(s *SQE) { PrepFutexWaitv(s, waitv, 2, 0) },
-			SQE{Opcode: IORING_OP_FUTEX_WAITV, Addr: prepMiscAddr(waitv), Len: 2}},
+			SQE{Opcode: IORING_OP_FUTEX_WAITV, Addr: testAddr(waitv), Len: 2}},
 		{"futex_waitv max", func(s *SQE) { PrepFutexWaitv(s, nil, ^uint32(0), ^uint32(0)) },
 			SQE{Opcode: IORING_OP_FUTEX_WAITV, Len: ^uint32(0), OpFlags: ^uint32(0)}},
 
@@ -240,15 +118,13 @@ func TestPrepMiscSQE(t *testing.T) {
 		// waitid: fd = id, len = idtype, addr2 (off) = infop,
 		// file_index = options, waitid_flags.
 		{"waitid", func(s *SQE) { PrepWaitid(s, unix.P_PID, 1234, info, unix.WEXITED, 0) },
-			SQE{Opcode: IORING_OP_WAITID, Fd: 1234, Len: unix.P_PID, Off: prepMiscAddr(info), SpliceFdIn: unix.WEXITED}},
+			SQE{Opcode: IORING_OP_WAITID, Fd: 1234, Len: unix.P_PID, Off: testAddr(info), SpliceFdIn: unix.WEXITED}},
 		{"waitid all options", func(s *SQE) { PrepWaitid(s, unix.P_ALL, 0, nil, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, 0) },
 			SQE{Opcode: IORING_OP_WAITID, Len: unix.P_ALL, SpliceFdIn: unix.WEXITED | unix.WNOHANG | unix.WNOWAIT}},
 		{"waitid max", func(s *SQE) { PrepWaitid(s, unix.P_PIDFD, ^uint32(0), info, -1, ^uint32(0)) },
-			SQE{Opcode: IORING_OP_WAITID, Fd: -1, Len: unix.P_PIDFD, Off: prepMiscAddr(info), SpliceFdIn: -1, OpFlags: ^uint32(0)}},
+			SQE{Opcode: IORING_OP_WAITID, Fd: -1, Len: unix.P_PIDFD, Off: testAddr(info), SpliceFdIn: -1, OpFlags: ^uint32(0)}},
 	}
-	for _, tt := range tests {
-		prepMiscCheckSQE(t, tt.name, tt.prep, tt.want)
-	}
+	testCheckSQE(t, tests)
 }
 
 // TestPrepMiscNilSQE: every helper of this area ignores a nil SQE.
@@ -285,21 +161,21 @@ func TestPrepMiscNilSQE(t *testing.T) {
 // opcode the kernel does not know completes with -EINVAL instead of failing
 // the submission or crashing.
 func TestPrepMiscRwLive(t *testing.T) {
-	buf := prepMiscCMem(t, 16)
-	r, w := prepMiscPipe(t)
+	buf := testCMem(t, 16)
+	r, w := testPipe(t)
 	ring := newRing(t, 8, 0)
 
 	// A request that fails to initialise ends the submission batch (no
 	// IORING_SETUP_SUBMIT_ALL), so it goes alone.
-	PrepRw(250, prepMiscSQE(t, ring, 1), -1, nil, 0, 0)
-	prepMiscWantRes(t, prepMiscReap(t, ring, 1), 1, -int32(unix.EINVAL))
+	PrepRw(250, testSQE(t, ring, 1), -1, nil, 0, 0)
+	testWantCQE(t, testReap(t, ring, 1), 1, -int32(unix.EINVAL))
 
-	PrepRw(IORING_OP_NOP, prepMiscSQE(t, ring, 2), -1, nil, 0, 0)
+	PrepRw(IORING_OP_NOP, testSQE(t, ring, 2), -1, nil, 0, 0)
 	copy(buf, "rw-op")
-	PrepRw(IORING_OP_WRITE, prepMiscSQE(t, ring, 3), w, unsafe.Pointer(&buf[0]), 5, 0)
-	cqes := prepMiscReap(t, ring, 2)
-	prepMiscWantRes(t, cqes, 2, 0)
-	prepMiscWantRes(t, cqes, 3, 5)
+	PrepRw(IORING_OP_WRITE, testSQE(t, ring, 3), w, unsafe.Pointer(&buf[0]), 5, 0)
+	cqes := testReap(t, ring, 2)
+	testWantCQE(t, cqes, 2, 0)
+	testWantCQE(t, cqes, 3, 5)
 
 	got := make([]byte, 8)
 	if n, err := unix.Read(r, got); err != nil || string(got[:n]) != "rw-op" {
@@ -310,11 +186,11 @@ func TestPrepMiscRwLive(t *testing.T) {
 // TestPrepMiscCancelLive cancels a pipe read that is waiting for data, by
 // user_data (number and pointer) and by file descriptor.
 func TestPrepMiscCancelLive(t *testing.T) {
-	buf := prepMiscCMem(t, 64)
-	r, _ := prepMiscPipe(t)
+	buf := testCMem(t, 64)
+	r, _ := testPipe(t)
 	ring := newRing(t, 8, 0)
 	read := func(ud uint64) *SQE {
-		sqe := prepMiscSQE(t, ring, ud)
+		sqe := testSQE(t, ring, ud)
 		PrepRead(sqe, r, unsafe.Pointer(&buf[0]), 16, 0)
 		return sqe
 	}
@@ -322,47 +198,47 @@ func TestPrepMiscCancelLive(t *testing.T) {
 
 	t.Run("cancel64", func(t *testing.T) {
 		read(100)
-		prepMiscPending(t, ring)
-		PrepCancel64(prepMiscSQE(t, ring, 101), 100, 0)
-		cqes := prepMiscReap(t, ring, 2)
-		prepMiscWantRes(t, cqes, 100, ecanceled)
-		prepMiscWantRes(t, cqes, 101, 0)
+		testPending(t, ring)
+		PrepCancel64(testSQE(t, ring, 101), 100, 0)
+		cqes := testReap(t, ring, 2)
+		testWantCQE(t, cqes, 100, ecanceled)
+		testWantCQE(t, cqes, 101, 0)
 
-		PrepCancel64(prepMiscSQE(t, ring, 102), 100, 0)
-		prepMiscWantRes(t, prepMiscReap(t, ring, 1), 102, -int32(unix.ENOENT))
+		PrepCancel64(testSQE(t, ring, 102), 100, 0)
+		testWantCQE(t, testReap(t, ring, 1), 102, -int32(unix.ENOENT))
 	})
 	t.Run("cancel pointer", func(t *testing.T) {
 		key := unsafe.Pointer(&buf[32]) // C memory, stable
 		SQESetData(read(0), key)
-		prepMiscPending(t, ring)
-		PrepCancel(prepMiscSQE(t, ring, 111), key, 0)
-		cqes := prepMiscReap(t, ring, 2)
-		c := prepMiscWantRes(t, cqes, prepMiscAddr((*byte)(key)), ecanceled)
+		testPending(t, ring)
+		PrepCancel(testSQE(t, ring, 111), key, 0)
+		cqes := testReap(t, ring, 2)
+		c := testWantCQE(t, cqes, testAddr((*byte)(key)), ecanceled)
 		if CQEGetData(&c) != key {
 			t.Errorf("CQEGetData = %p, want %p", CQEGetData(&c), key)
 		}
-		prepMiscWantRes(t, cqes, 111, 0)
+		testWantCQE(t, cqes, 111, 0)
 	})
 	t.Run("cancel_fd", func(t *testing.T) {
 		read(120)
-		prepMiscPending(t, ring)
-		PrepCancelFd(prepMiscSQE(t, ring, 121), r, 0)
-		cqes := prepMiscReap(t, ring, 2)
-		prepMiscWantRes(t, cqes, 120, ecanceled)
-		prepMiscWantRes(t, cqes, 121, 0)
+		testPending(t, ring)
+		PrepCancelFd(testSQE(t, ring, 121), r, 0)
+		cqes := testReap(t, ring, 2)
+		testWantCQE(t, cqes, 120, ecanceled)
+		testWantCQE(t, cqes, 121, 0)
 	})
 	t.Run("cancel_fd all", func(t *testing.T) {
 		read(130)
 		read(131)
-		prepMiscPending(t, ring)
-		PrepCancelFd(prepMiscSQE(t, ring, 132), r, IORING_ASYNC_CANCEL_ALL)
-		cqes := prepMiscReap(t, ring, 3)
-		prepMiscWantRes(t, cqes, 130, ecanceled)
-		prepMiscWantRes(t, cqes, 131, ecanceled)
-		prepMiscWantRes(t, cqes, 132, 2)
+		testPending(t, ring)
+		PrepCancelFd(testSQE(t, ring, 132), r, IORING_ASYNC_CANCEL_ALL)
+		cqes := testReap(t, ring, 3)
+		testWantCQE(t, cqes, 130, ecanceled)
+		testWantCQE(t, cqes, 131, ecanceled)
+		testWantCQE(t, cqes, 132, 2)
 
-		PrepCancelFd(prepMiscSQE(t, ring, 133), r, 0)
-		prepMiscWantRes(t, prepMiscReap(t, ring, 1), 133, -int32(unix.ENOENT))
+		PrepCancelFd(testSQE(t, ring, 133), r, 0)
+		testWantCQE(t, testReap(t, ring, 1), 133, -int32(unix.ENOENT))
 	})
 }
 
@@ -371,91 +247,81 @@ func TestPrepMiscMsgRingLive(t *testing.T) {
 	requireOp(t, IORING_OP_MSG_RING)
 	src := newRing(t, 8, 0)
 	dst := newRing(t, 8, 0)
-	dstFd := prepMiscRingFd(dst)
+	dstFd := dst.Fd()
 
-	PrepMsgRing(prepMiscSQE(t, src, 1), dstFd, 0x1234, 0xfeedface, 0)
-	prepMiscWantRes(t, prepMiscReap(t, src, 1), 1, 0)
-	got := prepMiscWantRes(t, prepMiscReap(t, dst, 1), 0xfeedface, 0x1234)
+	PrepMsgRing(testSQE(t, src, 1), dstFd, 0x1234, 0xfeedface, 0)
+	testWantCQE(t, testReap(t, src, 1), 1, 0)
+	got := testWantCQE(t, testReap(t, dst, 1), 0xfeedface, 0x1234)
 	if got.Flags != 0 {
 		t.Errorf("target CQE flags %#x, want 0", got.Flags)
 	}
 
 	const cqeFlags = 0x5a0000
-	PrepMsgRingCQEFlags(prepMiscSQE(t, src, 2), dstFd, 7, 0xbeef, 0, cqeFlags)
-	prepMiscWantRes(t, prepMiscReap(t, src, 1), 2, 0)
-	got = prepMiscWantRes(t, prepMiscReap(t, dst, 1), 0xbeef, 7)
+	PrepMsgRingCQEFlags(testSQE(t, src, 2), dstFd, 7, 0xbeef, 0, cqeFlags)
+	testWantCQE(t, testReap(t, src, 1), 2, 0)
+	got = testWantCQE(t, testReap(t, dst, 1), 0xbeef, 7)
 	if got.Flags&cqeFlags != cqeFlags {
 		t.Errorf("target CQE flags %#x, want %#x set", got.Flags, cqeFlags)
 	}
 
 	// IORING_MSG_RING_CQE_SKIP (no target CQE) only applies to sending
 	// files; with data the kernel rejects it.
-	PrepMsgRing(prepMiscSQE(t, src, 3), dstFd, 9, 0xcafe, IORING_MSG_RING_CQE_SKIP)
-	prepMiscWantRes(t, prepMiscReap(t, src, 1), 3, -int32(unix.EINVAL))
+	PrepMsgRing(testSQE(t, src, 3), dstFd, 9, 0xcafe, IORING_MSG_RING_CQE_SKIP)
+	testWantCQE(t, testReap(t, src, 1), 3, -int32(unix.EINVAL))
 
 	// The target must be an io_uring.
-	r, _ := prepMiscPipe(t)
-	PrepMsgRing(prepMiscSQE(t, src, 4), r, 0, 0, 0)
-	prepMiscWantRes(t, prepMiscReap(t, src, 1), 4, -int32(unix.EBADFD))
-}
-
-// prepMiscRegisterFilesRaw registers fds as ring's file table with the raw
-// io_uring_register(2) IORING_REGISTER_FILES (-1 entries are empty slots).
-// It stands in for RegisterFiles, which another part of the binding adds.
-func prepMiscRegisterFilesRaw(t testing.TB, ring *Ring, fds []int32) {
-	t.Helper()
-	_, _, e := unix.Syscall6(unix.SYS_IO_URING_REGISTER, uintptr(prepMiscRingFd(ring)), IORING_REGISTER_FILES,
-		uintptr(unsafe.Pointer(&fds[0])), uintptr(len(fds)), 0, 0)
-	if e != 0 {
-		t.Fatalf("io_uring_register(IORING_REGISTER_FILES): %v", e)
-	}
+	r, _ := testPipe(t)
+	PrepMsgRing(testSQE(t, src, 4), r, 0, 0, 0)
+	testWantCQE(t, testReap(t, src, 1), 4, -int32(unix.EBADFD))
 }
 
 // TestPrepMiscMsgRingFdLive sends a registered file from one ring's table to
 // another's: first without tables (the kernel's error), then with them.
 func TestPrepMiscMsgRingFdLive(t *testing.T) {
 	requireOp(t, IORING_OP_MSG_RING)
-	buf := prepMiscCMem(t, 16)
-	r, w := prepMiscPipe(t)
+	buf := testCMem(t, 16)
+	r, w := testPipe(t)
 	src := newRing(t, 8, 0)
 	dst := newRing(t, 8, 0)
-	dstFd := prepMiscRingFd(dst)
+	dstFd := dst.Fd()
 
 	// No registered file in the sender: index 0 does not name a file.
-	PrepMsgRingFd(prepMiscSQE(t, src, 1), dstFd, 0, 0, 0x71, 0)
-	prepMiscWantRes(t, prepMiscReap(t, src, 1), 1, -int32(unix.EBADF))
+	PrepMsgRingFd(testSQE(t, src, 1), dstFd, 0, 0, 0x71, 0)
+	testWantCQE(t, testReap(t, src, 1), 1, -int32(unix.EBADF))
 
-	prepMiscRegisterFilesRaw(t, src, []int32{int32(r)})
+	if err := RegisterFiles(src, []int32{int32(r)}); err != nil {
+		t.Fatalf("RegisterFiles: %v", err)
+	}
 	// The sender has the file, the target has no table: no slot to give.
-	PrepMsgRingFd(prepMiscSQE(t, src, 2), dstFd, 0, 0, 0x72, 0)
-	prepMiscWantRes(t, prepMiscReap(t, src, 1), 2, -int32(unix.ENXIO))
-	PrepMsgRingFdAlloc(prepMiscSQE(t, src, 2), dstFd, 0, 0x72, 0)
-	prepMiscWantRes(t, prepMiscReap(t, src, 1), 2, -int32(unix.ENFILE))
+	PrepMsgRingFd(testSQE(t, src, 2), dstFd, 0, 0, 0x72, 0)
+	testWantCQE(t, testReap(t, src, 1), 2, -int32(unix.ENXIO))
+	PrepMsgRingFdAlloc(testSQE(t, src, 2), dstFd, 0, 0x72, 0)
+	testWantCQE(t, testReap(t, src, 1), 2, -int32(unix.ENFILE))
 
-	prepMiscRegisterFilesRaw(t, dst, []int32{-1, -1, -1})
-	PrepMsgRingFd(prepMiscSQE(t, src, 3), dstFd, 0, 2, 0x73, 0)
-	prepMiscWantRes(t, prepMiscReap(t, src, 1), 3, 0)
-	prepMiscWantRes(t, prepMiscReap(t, dst, 1), 0x73, 0)
+	if err := RegisterFilesSparse(dst, 3); err != nil {
+		t.Fatalf("RegisterFilesSparse: %v", err)
+	}
+	PrepMsgRingFd(testSQE(t, src, 3), dstFd, 0, 2, 0x73, 0)
+	testWantCQE(t, testReap(t, src, 1), 3, 0)
+	testWantCQE(t, testReap(t, dst, 1), 0x73, 0)
 
-	PrepMsgRingFdAlloc(prepMiscSQE(t, src, 4), dstFd, 0, 0x74, 0)
-	prepMiscWantRes(t, prepMiscReap(t, src, 1), 4, 0)
-	prepMiscWantRes(t, prepMiscReap(t, dst, 1), 0x74, 0) // first free slot
+	PrepMsgRingFdAlloc(testSQE(t, src, 4), dstFd, 0, 0x74, 0)
+	testWantCQE(t, testReap(t, src, 1), 4, 0)
+	testWantCQE(t, testReap(t, dst, 1), 0x74, 0) // first free slot
 
 	// IORING_MSG_RING_CQE_SKIP: the target gets the file but no CQE.
-	PrepMsgRingFd(prepMiscSQE(t, src, 6), dstFd, 0, 1, 0x76, IORING_MSG_RING_CQE_SKIP)
-	prepMiscWantRes(t, prepMiscReap(t, src, 1), 6, 0)
-	if cqe, err := PeekCQE(dst); err == nil {
-		t.Errorf("target got a CQE (user_data %#x) despite CQE_SKIP", cqe.UserData)
-	}
+	PrepMsgRingFd(testSQE(t, src, 6), dstFd, 0, 1, 0x76, IORING_MSG_RING_CQE_SKIP)
+	testWantCQE(t, testReap(t, src, 1), 6, 0)
+	testNoCQE(t, dst, "target after a send with CQE_SKIP")
 
 	// Slot 2 of the target now holds the pipe's read end.
 	if _, err := unix.Write(w, []byte("via-msg")); err != nil {
 		t.Fatal(err)
 	}
-	sqe := prepMiscSQE(t, dst, 5)
+	sqe := testSQE(t, dst, 5)
 	PrepRead(sqe, 2, unsafe.Pointer(&buf[0]), 16, 0)
 	SQESetFlags(sqe, IOSQE_FIXED_FILE)
-	prepMiscWantRes(t, prepMiscReap(t, dst, 1), 5, 7)
+	testWantCQE(t, testReap(t, dst, 1), 5, 7)
 	if string(buf[:7]) != "via-msg" {
 		t.Errorf("read %q through the sent file", buf[:7])
 	}
@@ -465,51 +331,51 @@ func TestPrepMiscMsgRingFdLive(t *testing.T) {
 func TestPrepMiscFutexLive(t *testing.T) {
 	requireOp(t, IORING_OP_FUTEX_WAIT)
 	requireOp(t, IORING_OP_FUTEX_WAKE)
-	mem := prepMiscCMem(t, 8)
+	mem := testCMem(t, 8)
 	word := (*uint32)(unsafe.Pointer(&mem[0]))
 	ring := newRing(t, 8, 0)
 
-	PrepFutexWait(prepMiscSQE(t, ring, 1), word, 0, prepMiscFutexMatchAny, prepMiscFutex2U32Local, 0)
-	prepMiscPending(t, ring)
-	PrepFutexWake(prepMiscSQE(t, ring, 2), word, 1, prepMiscFutexMatchAny, prepMiscFutex2U32Local, 0)
-	cqes := prepMiscReap(t, ring, 2)
-	prepMiscWantRes(t, cqes, 1, 0)
-	prepMiscWantRes(t, cqes, 2, 1) // one waiter woken
+	PrepFutexWait(testSQE(t, ring, 1), word, 0, prepMiscFutexMatchAny, prepMiscFutex2U32Local, 0)
+	testPending(t, ring)
+	PrepFutexWake(testSQE(t, ring, 2), word, 1, prepMiscFutexMatchAny, prepMiscFutex2U32Local, 0)
+	cqes := testReap(t, ring, 2)
+	testWantCQE(t, cqes, 1, 0)
+	testWantCQE(t, cqes, 2, 1) // one waiter woken
 
 	// The word no longer holds val: the wait fails at once.
 	*word = 7
-	PrepFutexWait(prepMiscSQE(t, ring, 3), word, 0, prepMiscFutexMatchAny, prepMiscFutex2U32Local, 0)
-	prepMiscWantRes(t, prepMiscReap(t, ring, 1), 3, -int32(unix.EAGAIN))
+	PrepFutexWait(testSQE(t, ring, 3), word, 0, prepMiscFutexMatchAny, prepMiscFutex2U32Local, 0)
+	testWantCQE(t, testReap(t, ring, 1), 3, -int32(unix.EAGAIN))
 	// Nobody waits: zero woken.
-	PrepFutexWake(prepMiscSQE(t, ring, 4), word, 1, prepMiscFutexMatchAny, prepMiscFutex2U32Local, 0)
-	prepMiscWantRes(t, prepMiscReap(t, ring, 1), 4, 0)
+	PrepFutexWake(testSQE(t, ring, 4), word, 1, prepMiscFutexMatchAny, prepMiscFutex2U32Local, 0)
+	testWantCQE(t, testReap(t, ring, 1), 4, 0)
 	// A zero mask matches nothing and is rejected.
-	PrepFutexWait(prepMiscSQE(t, ring, 5), word, 7, 0, prepMiscFutex2U32Local, 0)
-	prepMiscWantRes(t, prepMiscReap(t, ring, 1), 5, -int32(unix.EINVAL))
+	PrepFutexWait(testSQE(t, ring, 5), word, 7, 0, prepMiscFutex2U32Local, 0)
+	testWantCQE(t, testReap(t, ring, 1), 5, -int32(unix.EINVAL))
 }
 
 // TestPrepMiscFutexWaitvLive waits on two futexes and wakes the second.
 func TestPrepMiscFutexWaitvLive(t *testing.T) {
 	requireOp(t, IORING_OP_FUTEX_WAITV)
 	requireOp(t, IORING_OP_FUTEX_WAKE)
-	mem := prepMiscCMem(t, 8+2*int(unsafe.Sizeof(FutexWaitv{})))
+	mem := testCMem(t, 8+2*int(unsafe.Sizeof(FutexWaitv{})))
 	words := (*[2]uint32)(unsafe.Pointer(&mem[0]))
 	vec := (*[2]FutexWaitv)(unsafe.Pointer(&mem[8]))
 	for i := range vec {
-		vec[i] = FutexWaitv{Val: 0, Uaddr: prepMiscAddr(&words[i]), Flags: prepMiscFutex2U32Local}
+		vec[i] = FutexWaitv{Val: 0, Uaddr: testAddr(&words[i]), Flags: prepMiscFutex2U32Local}
 	}
 	ring := newRing(t, 8, 0)
 
-	PrepFutexWaitv(prepMiscSQE(t, ring, 1), &vec[0], 2, 0)
-	prepMiscPending(t, ring)
-	PrepFutexWake(prepMiscSQE(t, ring, 2), &words[1], 1, prepMiscFutexMatchAny, prepMiscFutex2U32Local, 0)
-	cqes := prepMiscReap(t, ring, 2)
-	prepMiscWantRes(t, cqes, 1, 1) // index of the futex that woke it
-	prepMiscWantRes(t, cqes, 2, 1)
+	PrepFutexWaitv(testSQE(t, ring, 1), &vec[0], 2, 0)
+	testPending(t, ring)
+	PrepFutexWake(testSQE(t, ring, 2), &words[1], 1, prepMiscFutexMatchAny, prepMiscFutex2U32Local, 0)
+	cqes := testReap(t, ring, 2)
+	testWantCQE(t, cqes, 1, 1) // index of the futex that woke it
+	testWantCQE(t, cqes, 2, 1)
 
 	words[0] = 3 // no longer the expected value
-	PrepFutexWaitv(prepMiscSQE(t, ring, 3), &vec[0], 2, 0)
-	prepMiscWantRes(t, prepMiscReap(t, ring, 1), 3, -int32(unix.EAGAIN))
+	PrepFutexWaitv(testSQE(t, ring, 3), &vec[0], 2, 0)
+	testWantCQE(t, testReap(t, ring, 1), 3, -int32(unix.EAGAIN))
 }
 
 // TestPrepMiscWaitidLive waits for a child started with os/exec.
@@ -519,7 +385,7 @@ func TestPrepMiscWaitidLive(t *testing.T) {
 	if err != nil {
 		t.Skipf("no sh to start a child: %v", err)
 	}
-	mem := prepMiscCMem(t, int(unsafe.Sizeof(unix.Siginfo{})))
+	mem := testCMem(t, int(unsafe.Sizeof(unix.Siginfo{})))
 	info := (*unix.Siginfo)(unsafe.Pointer(&mem[0]))
 	ring := newRing(t, 8, 0)
 
@@ -529,8 +395,8 @@ func TestPrepMiscWaitidLive(t *testing.T) {
 	}
 	pid := cmd.Process.Pid
 	// WNOWAIT leaves the child to cmd.Wait, which reaps it.
-	PrepWaitid(prepMiscSQE(t, ring, 1), unix.P_PID, uint32(pid), info, unix.WEXITED|unix.WNOWAIT, 0)
-	prepMiscWantRes(t, prepMiscReap(t, ring, 1), 1, 0)
+	PrepWaitid(testSQE(t, ring, 1), unix.P_PID, uint32(pid), info, unix.WEXITED|unix.WNOWAIT, 0)
+	testWantCQE(t, testReap(t, ring, 1), 1, 0)
 	// siginfo_t for SIGCHLD: si_pid at byte 16, si_status at 24.
 	sipid := *(*int32)(unsafe.Add(unsafe.Pointer(info), 16))
 	status := *(*int32)(unsafe.Add(unsafe.Pointer(info), 24))
@@ -546,8 +412,8 @@ func TestPrepMiscWaitidLive(t *testing.T) {
 	}
 
 	// Our parent is not our child.
-	PrepWaitid(prepMiscSQE(t, ring, 2), unix.P_PID, uint32(os.Getppid()), info, unix.WEXITED, 0)
-	prepMiscWantRes(t, prepMiscReap(t, ring, 1), 2, -int32(unix.ECHILD))
+	PrepWaitid(testSQE(t, ring, 2), unix.P_PID, uint32(os.Getppid()), info, unix.WEXITED, 0)
+	testWantCQE(t, testReap(t, ring, 1), 2, -int32(unix.ECHILD))
 }
 
 // TestPrepMiscProvideBuffersLive provides buffers, reads into one the kernel
@@ -556,23 +422,23 @@ func TestPrepMiscProvideBuffersLive(t *testing.T) {
 	requireOp(t, IORING_OP_PROVIDE_BUFFERS)
 	requireOp(t, IORING_OP_REMOVE_BUFFERS)
 	const size, nr, bgid, bid = 64, 4, 7, 10
-	bufs := prepMiscCMem(t, size*nr)
-	r, w := prepMiscPipe(t)
+	bufs := testCMem(t, size*nr)
+	r, w := testPipe(t)
 	ring := newRing(t, 8, 0)
 
-	PrepProvideBuffers(prepMiscSQE(t, ring, 1), unsafe.Pointer(&bufs[0]), size, nr, bgid, bid)
-	if res := prepMiscReap(t, ring, 1)[1].Res; res != 0 && res != nr {
+	PrepProvideBuffers(testSQE(t, ring, 1), unsafe.Pointer(&bufs[0]), size, nr, bgid, bid)
+	if res := testReap(t, ring, 1)[1].Res; res != 0 && res != nr {
 		t.Fatalf("provide_buffers res %d, want 0 or %d", res, nr)
 	}
 
 	if _, err := unix.Write(w, []byte("selected")); err != nil {
 		t.Fatal(err)
 	}
-	sqe := prepMiscSQE(t, ring, 2)
+	sqe := testSQE(t, ring, 2)
 	PrepRead(sqe, r, nil, size, 0)
 	SQESetFlags(sqe, IOSQE_BUFFER_SELECT)
 	sqe.BufIndex = bgid // buf_group
-	c := prepMiscWantRes(t, prepMiscReap(t, ring, 1), 2, 8)
+	c := testWantCQE(t, testReap(t, ring, 1), 2, 8)
 	if c.Flags&IORING_CQE_F_BUFFER == 0 {
 		t.Fatalf("CQE flags %#x lack IORING_CQE_F_BUFFER", c.Flags)
 	}
@@ -584,26 +450,26 @@ func TestPrepMiscProvideBuffersLive(t *testing.T) {
 		t.Errorf("buffer %d holds %q", id, got)
 	}
 
-	PrepRemoveBuffers(prepMiscSQE(t, ring, 3), 100, bgid)
-	prepMiscWantRes(t, prepMiscReap(t, ring, 1), 3, nr-1)
+	PrepRemoveBuffers(testSQE(t, ring, 3), 100, bgid)
+	testWantCQE(t, testReap(t, ring, 1), 3, nr-1)
 	// The group is empty now: nothing (or, on kernels that drop empty
 	// groups, -ENOENT) to remove. A group never provided is unknown.
-	PrepRemoveBuffers(prepMiscSQE(t, ring, 4), 1, bgid)
-	if res := prepMiscReap(t, ring, 1)[4].Res; res != 0 && res != -int32(unix.ENOENT) {
+	PrepRemoveBuffers(testSQE(t, ring, 4), 1, bgid)
+	if res := testReap(t, ring, 1)[4].Res; res != 0 && res != -int32(unix.ENOENT) {
 		t.Errorf("remove_buffers on the emptied group: res %d, want 0 or -ENOENT", res)
 	}
-	PrepRemoveBuffers(prepMiscSQE(t, ring, 4), 1, bgid+1)
-	prepMiscWantRes(t, prepMiscReap(t, ring, 1), 4, -int32(unix.ENOENT))
+	PrepRemoveBuffers(testSQE(t, ring, 4), 1, bgid+1)
+	testWantCQE(t, testReap(t, ring, 1), 4, -int32(unix.ENOENT))
 
 	// No buffers left in the group.
 	if _, err := unix.Write(w, []byte("x")); err != nil {
 		t.Fatal(err)
 	}
-	sqe = prepMiscSQE(t, ring, 5)
+	sqe = testSQE(t, ring, 5)
 	PrepRead(sqe, r, nil, size, 0)
 	SQESetFlags(sqe, IOSQE_BUFFER_SELECT)
 	sqe.BufIndex = bgid
-	prepMiscWantRes(t, prepMiscReap(t, ring, 1), 5, -int32(unix.ENOBUFS))
+	testWantCQE(t, testReap(t, ring, 1), 5, -int32(unix.ENOBUFS))
 }
 
 // TestPrepMiscMadviseLive drops a page of AllocBuffer memory with
@@ -611,7 +477,7 @@ func TestPrepMiscProvideBuffersLive(t *testing.T) {
 func TestPrepMiscMadviseLive(t *testing.T) {
 	requireOp(t, IORING_OP_MADVISE)
 	page := os.Getpagesize()
-	mem := prepMiscCMem(t, 3*page)
+	mem := testCMem(t, 3*page)
 	skip := (page - int(uintptr(unsafe.Pointer(&mem[0]))%uintptr(page))) % page
 	region := mem[skip : skip+page] // one whole page inside the buffer
 	for i := range region {
@@ -619,44 +485,46 @@ func TestPrepMiscMadviseLive(t *testing.T) {
 	}
 	ring := newRing(t, 8, 0)
 
-	PrepMadvise(prepMiscSQE(t, ring, 1), unsafe.Pointer(&region[0]), int64(page), unix.MADV_DONTNEED)
-	prepMiscWantRes(t, prepMiscReap(t, ring, 1), 1, 0)
+	PrepMadvise(testSQE(t, ring, 1), unsafe.Pointer(&region[0]), int64(page), unix.MADV_DONTNEED)
+	testWantCQE(t, testReap(t, ring, 1), 1, 0)
 	if !bytes.Equal(region, make([]byte, page)) {
 		t.Error("page still holds data after MADV_DONTNEED")
 	}
-	PrepMadvise(prepMiscSQE(t, ring, 2), unsafe.Pointer(&region[0]), int64(page), unix.MADV_WILLNEED)
-	prepMiscWantRes(t, prepMiscReap(t, ring, 1), 2, 0)
-	PrepMadvise(prepMiscSQE(t, ring, 3), unsafe.Pointer(&region[1]), int64(page-1), unix.MADV_DONTNEED)
-	prepMiscWantRes(t, prepMiscReap(t, ring, 1), 3, -int32(unix.EINVAL))
-	PrepMadvise(prepMiscSQE(t, ring, 4), unsafe.Pointer(&region[0]), int64(page), 12345)
-	prepMiscWantRes(t, prepMiscReap(t, ring, 1), 4, -int32(unix.EINVAL))
+	PrepMadvise(testSQE(t, ring, 2), unsafe.Pointer(&region[0]), int64(page), unix.MADV_WILLNEED)
+	testWantCQE(t, testReap(t, ring, 1), 2, 0)
+	PrepMadvise(testSQE(t, ring, 3), unsafe.Pointer(&region[1]), int64(page-1), unix.MADV_DONTNEED)
+	testWantCQE(t, testReap(t, ring, 1), 3, -int32(unix.EINVAL))
+	PrepMadvise(testSQE(t, ring, 4), unsafe.Pointer(&region[0]), int64(page), 12345)
+	testWantCQE(t, testReap(t, ring, 1), 4, -int32(unix.EINVAL))
 }
 
 // TestPrepMiscFilesUpdateLive: -ENXIO without a registered file table, the
 // count of updated slots with one, -EINVAL past its end.
 func TestPrepMiscFilesUpdateLive(t *testing.T) {
 	requireOp(t, IORING_OP_FILES_UPDATE)
-	mem := prepMiscCMem(t, 8)
+	mem := testCMem(t, 8)
 	fds := (*[2]int32)(unsafe.Pointer(&mem[0]))
-	r, w := prepMiscPipe(t)
+	r, w := testPipe(t)
 	fds[0], fds[1] = int32(r), int32(w)
 	ring := newRing(t, 8, 0)
 
-	PrepFilesUpdate(prepMiscSQE(t, ring, 1), &fds[0], 2, 0)
-	prepMiscWantRes(t, prepMiscReap(t, ring, 1), 1, -int32(unix.ENXIO))
+	PrepFilesUpdate(testSQE(t, ring, 1), &fds[0], 2, 0)
+	testWantCQE(t, testReap(t, ring, 1), 1, -int32(unix.ENXIO))
 
-	prepMiscRegisterFilesRaw(t, ring, []int32{-1, -1, -1})
-	PrepFilesUpdate(prepMiscSQE(t, ring, 2), &fds[0], 2, 1)
-	prepMiscWantRes(t, prepMiscReap(t, ring, 1), 2, 2)
-	PrepFilesUpdate(prepMiscSQE(t, ring, 3), &fds[0], 2, 2)
-	prepMiscWantRes(t, prepMiscReap(t, ring, 1), 3, -int32(unix.EINVAL))
+	if err := RegisterFilesSparse(ring, 3); err != nil {
+		t.Fatalf("RegisterFilesSparse: %v", err)
+	}
+	PrepFilesUpdate(testSQE(t, ring, 2), &fds[0], 2, 1)
+	testWantCQE(t, testReap(t, ring, 1), 2, 2)
+	PrepFilesUpdate(testSQE(t, ring, 3), &fds[0], 2, 2)
+	testWantCQE(t, testReap(t, ring, 1), 3, -int32(unix.EINVAL))
 
 	// Slot 2 now is the pipe's write end.
 	copy(mem, "ok") // fds are no longer needed
-	sqe := prepMiscSQE(t, ring, 4)
+	sqe := testSQE(t, ring, 4)
 	PrepWrite(sqe, 2, unsafe.Pointer(&mem[0]), 2, 0)
 	SQESetFlags(sqe, IOSQE_FIXED_FILE)
-	prepMiscWantRes(t, prepMiscReap(t, ring, 1), 4, 2)
+	testWantCQE(t, testReap(t, ring, 1), 4, 2)
 	got := make([]byte, 4)
 	if n, err := unix.Read(r, got); err != nil || string(got[:n]) != "ok" {
 		t.Errorf("pipe holds %q (%v)", got[:n], err)

@@ -5,9 +5,6 @@ package liburing
 import (
 	"bytes"
 	"encoding/binary"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
 	"unsafe"
 
@@ -35,48 +32,21 @@ func netPair16(first, second uint16) int32 {
 	return int32(uint32(second)<<16 | uint32(first))
 }
 
-// netAlloc returns a zeroed T in C memory, freed when the test ends. Test
-// cleanups run last-in first-out, so memory allocated after newRing is freed
-// before that ring exits: tests finish every request that points at it.
-func netAlloc[T any](t testing.TB) *T {
-	t.Helper()
-	var zero T
-	b, err := AllocBuffer(int(unsafe.Sizeof(zero)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { FreeBuffer(b) })
-	return (*T)(unsafe.Pointer(&b[0]))
-}
-
-// netBytes returns n zeroed bytes of C memory, freed when the test ends.
-func netBytes(t testing.TB, n int) []byte {
-	t.Helper()
-	b, err := AllocBuffer(n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { FreeBuffer(b) })
-	return b
-}
-
-func netAddr[T any](p *T) uint64 { return uint64(uintptr(unsafe.Pointer(p))) }
-
 // TestPrepNetSQEFields checks every socket prep helper's SQE against the
 // io_uring ABI and the man pages: the fields it writes, user_data kept,
 // everything else as GetSQE left it. liburing 2.6 and 2.9 prepare these
 // SQEs identically (in particular neither sets IOSQE_BUFFER_SELECT for the
 // multishot receives).
 func TestPrepNetSQEFields(t *testing.T) {
-	sa := netAlloc[unix.RawSockaddrAny](t)
-	salen := netAlloc[uint32](t)
-	msg := netAlloc[unix.Msghdr](t)
-	buf := netBytes(t, 64)
-	optval := netAlloc[int32](t)
-	saA, lenA, msgA := netAddr(sa), netAddr(salen), netAddr(msg)
+	sa := testCNew[unix.RawSockaddrAny](t)
+	salen := testCNew[uint32](t)
+	msg := testCNew[unix.Msghdr](t)
+	buf := testCMem(t, 64)
+	optval := testCNew[int32](t)
+	saA, lenA, msgA := testAddr(sa), testAddr(salen), testAddr(msg)
 	bufP := unsafe.Pointer(&buf[0])
 	bufA := uint64(uintptr(bufP))
-	optA := netAddr(optval)
+	optA := testAddr(optval)
 	const alloc = IORING_FILE_INDEX_ALLOC
 	nonblock := unix.SOCK_NONBLOCK | unix.SOCK_CLOEXEC
 
@@ -234,11 +204,6 @@ func TestPrepNetNilSQE(t *testing.T) {
 
 var netLoopbackIP = [4]byte{127, 0, 0, 1}
 
-// netClose closes fd when the test ends.
-func netClose(t testing.TB, fd int) {
-	t.Cleanup(func() { unix.Close(fd) })
-}
-
 // netListen opens a TCP listener on 127.0.0.1 with an ephemeral port (unix
 // calls) and returns it with its port.
 func netListen(t testing.TB) (int, int) {
@@ -247,7 +212,7 @@ func netListen(t testing.TB) (int, int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	netClose(t, fd)
+	testCloseLater(t, fd)
 	if err := unix.Bind(fd, &unix.SockaddrInet4{Addr: netLoopbackIP}); err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +236,7 @@ func netPort(t testing.TB, fd int) int {
 // with its length.
 func netSockaddr(t testing.TB, port int) (*unix.RawSockaddrAny, uint32) {
 	t.Helper()
-	sa := netAlloc[unix.RawSockaddrAny](t)
+	sa := testCNew[unix.RawSockaddrAny](t)
 	in := (*unix.RawSockaddrInet4)(unsafe.Pointer(sa))
 	in.Family = unix.AF_INET
 	in.Addr = netLoopbackIP
@@ -292,7 +257,7 @@ func netDial(t testing.TB, port int) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	netClose(t, fd)
+	testCloseLater(t, fd)
 	if err := unix.Connect(fd, &unix.SockaddrInet4{Addr: netLoopbackIP, Port: port}); err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +274,7 @@ func netTCPPair(t testing.TB) (int, int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	netClose(t, s)
+	testCloseLater(t, s)
 	return c, s
 }
 
@@ -320,47 +285,11 @@ func netUDP(t testing.TB) (int, int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	netClose(t, fd)
+	testCloseLater(t, fd)
 	if err := unix.Bind(fd, &unix.SockaddrInet4{Addr: netLoopbackIP}); err != nil {
 		t.Fatal(err)
 	}
 	return fd, netPort(t, fd)
-}
-
-// netRun submits what is prepared, waits for one CQE and checks its
-// user_data is ud.
-func netRun(t testing.TB, ring *Ring, ud uint64) (int32, uint32) {
-	t.Helper()
-	got, res, flags := submitWait(t, ring)
-	if got != ud {
-		t.Fatalf("CQE user_data %d, want %d (res %d)", got, ud, res)
-	}
-	return res, flags
-}
-
-// netWantRes fails unless res is want (a count or -errno).
-func netWantRes(t testing.TB, what string, res, want int32) {
-	t.Helper()
-	if res != want {
-		t.Fatalf("%s: res %d (%v), want %d", what, res, netErr(res), want)
-	}
-}
-
-func netErr(res int32) error {
-	_, err := TrapError(res)
-	return err
-}
-
-// netPrep gets an SQE, lets prep fill it and sets its user_data.
-func netPrep(t testing.TB, ring *Ring, ud uint64, prep func(*SQE)) *SQE {
-	t.Helper()
-	sqe := GetSQE(ring)
-	if sqe == nil {
-		t.Fatal("GetSQE: submission queue full")
-	}
-	prep(sqe)
-	SQESetData64(sqe, ud)
-	return sqe
 }
 
 // netRecvAll reads exactly len(want) bytes from fd (unix calls) and compares.
@@ -389,19 +318,19 @@ func TestNetSocketConnectAccept(t *testing.T) {
 	for _, op := range []int{IORING_OP_SOCKET, IORING_OP_CONNECT, IORING_OP_ACCEPT, IORING_OP_SEND, IORING_OP_RECV, IORING_OP_SHUTDOWN} {
 		requireOp(t, op)
 	}
-	peer := netAlloc[unix.RawSockaddrAny](t)
-	peerLen := netAlloc[uint32](t)
-	out := netBytes(t, 64)
-	in := netBytes(t, 64)
+	peer := testCNew[unix.RawSockaddrAny](t)
+	peerLen := testCNew[uint32](t)
+	out := testCMem(t, 64)
+	in := testCMem(t, 64)
 	ring := newRing(t, 8, 0)
 
-	netPrep(t, ring, 1, func(s *SQE) { PrepSocket(s, unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0, 0) })
-	res, _ := netRun(t, ring, 1)
+	testPrep(t, ring, 1, func(s *SQE) { PrepSocket(s, unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0, 0) })
+	res, _ := testRun(t, ring, 1)
 	if res < 0 {
-		t.Fatalf("socket: %v", netErr(res))
+		t.Fatalf("socket: %v", testErr(res))
 	}
 	lfd := int(res)
-	netClose(t, lfd)
+	testCloseLater(t, lfd)
 	if typ, err := unix.GetsockoptInt(lfd, unix.SOL_SOCKET, unix.SO_TYPE); err != nil || typ != unix.SOCK_STREAM {
 		t.Fatalf("SO_TYPE of the io_uring socket: %d, %v", typ, err)
 	}
@@ -413,27 +342,27 @@ func TestNetSocketConnectAccept(t *testing.T) {
 	}
 	port := netPort(t, lfd)
 
-	netPrep(t, ring, 2, func(s *SQE) { PrepSocket(s, unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, unix.IPPROTO_TCP, 0) })
-	res, _ = netRun(t, ring, 2)
+	testPrep(t, ring, 2, func(s *SQE) { PrepSocket(s, unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, unix.IPPROTO_TCP, 0) })
+	res, _ = testRun(t, ring, 2)
 	if res < 0 {
-		t.Fatalf("socket: %v", netErr(res))
+		t.Fatalf("socket: %v", testErr(res))
 	}
 	cfd := int(res)
-	netClose(t, cfd)
+	testCloseLater(t, cfd)
 
 	sa, salen := netSockaddr(t, port)
-	netPrep(t, ring, 3, func(s *SQE) { PrepConnect(s, cfd, sa, salen) })
-	res, _ = netRun(t, ring, 3)
-	netWantRes(t, "connect", res, 0)
+	testPrep(t, ring, 3, func(s *SQE) { PrepConnect(s, cfd, sa, salen) })
+	res, _ = testRun(t, ring, 3)
+	testWantRes(t, "connect", res, 0)
 
 	*peerLen = uint32(unsafe.Sizeof(*peer))
-	netPrep(t, ring, 4, func(s *SQE) { PrepAccept(s, lfd, peer, peerLen, unix.SOCK_CLOEXEC) })
-	res, _ = netRun(t, ring, 4)
+	testPrep(t, ring, 4, func(s *SQE) { PrepAccept(s, lfd, peer, peerLen, unix.SOCK_CLOEXEC) })
+	res, _ = testRun(t, ring, 4)
 	if res < 0 {
-		t.Fatalf("accept: %v", netErr(res))
+		t.Fatalf("accept: %v", testErr(res))
 	}
 	sfd := int(res)
-	netClose(t, sfd)
+	testCloseLater(t, sfd)
 	if *peerLen != unix.SizeofSockaddrInet4 || peer.Addr.Family != unix.AF_INET {
 		t.Errorf("accept address: len %d family %d", *peerLen, peer.Addr.Family)
 	}
@@ -443,40 +372,34 @@ func TestNetSocketConnectAccept(t *testing.T) {
 
 	msg := []byte("ping over io_uring")
 	copy(out, msg)
-	netPrep(t, ring, 5, func(s *SQE) { PrepSend(s, cfd, unsafe.Pointer(&out[0]), uint64(len(msg)), unix.MSG_NOSIGNAL) })
-	res, _ = netRun(t, ring, 5)
-	netWantRes(t, "send", res, int32(len(msg)))
-	netPrep(t, ring, 6, func(s *SQE) { PrepRecv(s, sfd, unsafe.Pointer(&in[0]), uint64(len(in)), 0) })
-	res, _ = netRun(t, ring, 6)
-	netWantRes(t, "recv", res, int32(len(msg)))
+	testPrep(t, ring, 5, func(s *SQE) { PrepSend(s, cfd, unsafe.Pointer(&out[0]), uint64(len(msg)), unix.MSG_NOSIGNAL) })
+	res, _ = testRun(t, ring, 5)
+	testWantRes(t, "send", res, int32(len(msg)))
+	testPrep(t, ring, 6, func(s *SQE) { PrepRecv(s, sfd, unsafe.Pointer(&in[0]), uint64(len(in)), 0) })
+	res, _ = testRun(t, ring, 6)
+	testWantRes(t, "recv", res, int32(len(msg)))
 	if !bytes.Equal(in[:res], msg) {
 		t.Errorf("recv %q, want %q", in[:res], msg)
 	}
 
 	// Reply the other way, the server's recv armed before the data exists.
-	netPrep(t, ring, 7, func(s *SQE) { PrepRecv(s, cfd, unsafe.Pointer(&in[0]), 4, 0) })
-	if _, err := Submit(ring); err != nil {
-		t.Fatal(err)
-	}
+	testPrep(t, ring, 7, func(s *SQE) { PrepRecv(s, cfd, unsafe.Pointer(&in[0]), 4, 0) })
+	testSubmit(t, ring)
 	copy(out, "pong")
-	netPrep(t, ring, 8, func(s *SQE) { PrepSend(s, sfd, unsafe.Pointer(&out[0]), 4, 0) })
-	for range 2 {
-		ud, res, _ := submitWait(t, ring)
-		netWantRes(t, "send/recv pong", res, 4)
-		if ud != 7 && ud != 8 {
-			t.Fatalf("user_data %d", ud)
-		}
-	}
+	testPrep(t, ring, 8, func(s *SQE) { PrepSend(s, sfd, unsafe.Pointer(&out[0]), 4, 0) })
+	cqes := testReap(t, ring, 2)
+	testWantCQE(t, cqes, 7, 4) // recv
+	testWantCQE(t, cqes, 8, 4) // send
 	if string(in[:4]) != "pong" {
 		t.Errorf("client got %q", in[:4])
 	}
 
-	netPrep(t, ring, 9, func(s *SQE) { PrepShutdown(s, cfd, unix.SHUT_WR) })
-	res, _ = netRun(t, ring, 9)
-	netWantRes(t, "shutdown", res, 0)
-	netPrep(t, ring, 10, func(s *SQE) { PrepRecv(s, sfd, unsafe.Pointer(&in[0]), uint64(len(in)), 0) })
-	res, _ = netRun(t, ring, 10)
-	netWantRes(t, "recv after peer shutdown (EOF)", res, 0)
+	testPrep(t, ring, 9, func(s *SQE) { PrepShutdown(s, cfd, unix.SHUT_WR) })
+	res, _ = testRun(t, ring, 9)
+	testWantRes(t, "shutdown", res, 0)
+	testPrep(t, ring, 10, func(s *SQE) { PrepRecv(s, sfd, unsafe.Pointer(&in[0]), uint64(len(in)), 0) })
+	res, _ = testRun(t, ring, 10)
+	testWantRes(t, "recv after peer shutdown (EOF)", res, 0)
 }
 
 // TestNetErrors: the kernel's errno for bad input, in the CQE.
@@ -484,7 +407,7 @@ func TestNetErrors(t *testing.T) {
 	requireOp(t, IORING_OP_SOCKET)
 	requireOp(t, IORING_OP_SHUTDOWN)
 	ring := newRing(t, 8, 0)
-	buf := netBytes(t, 16)
+	buf := testCMem(t, 16)
 	closedPort := func() int { // a port nothing listens on
 		fd, port := netListen(t)
 		unix.Close(fd)
@@ -494,6 +417,7 @@ func TestNetErrors(t *testing.T) {
 	udp, _ := netUDP(t)
 	lfd, _ := netListen(t)
 	c, _ := netTCPPair(t)
+	pipeR, _ := testPipe(t)
 
 	tests := []struct {
 		name string
@@ -507,7 +431,7 @@ func TestNetErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			netClose(t, fd)
+			testCloseLater(t, fd)
 			PrepConnect(q, fd, sa, salen)
 		}, unix.ECONNREFUSED},
 		{"connect bad fd", func(q *SQE) { PrepConnect(q, -1, sa, salen) }, unix.EBADF},
@@ -515,7 +439,7 @@ func TestNetErrors(t *testing.T) {
 		{"accept on UDP", func(q *SQE) { PrepAccept(q, udp, nil, nil, 0) }, unix.EOPNOTSUPP},
 		{"send bad fd", func(q *SQE) { PrepSend(q, -1, unsafe.Pointer(&buf[0]), 1, 0) }, unix.EBADF},
 		{"send on a listener", func(q *SQE) { PrepSend(q, lfd, unsafe.Pointer(&buf[0]), 1, unix.MSG_NOSIGNAL) }, unix.EPIPE},
-		{"recv on a non-socket", func(q *SQE) { PrepRecv(q, netPipeReadEnd(t), unsafe.Pointer(&buf[0]), 1, 0) }, unix.ENOTSOCK},
+		{"recv on a non-socket", func(q *SQE) { PrepRecv(q, pipeR, unsafe.Pointer(&buf[0]), 1, 0) }, unix.ENOTSOCK},
 		{"shutdown not connected", func(q *SQE) { PrepShutdown(q, udp, unix.SHUT_RDWR) }, unix.ENOTCONN},
 		{"shutdown bad how", func(q *SQE) { PrepShutdown(q, c, 7) }, unix.EINVAL},
 		// A multishot recv needs provided buffers (IOSQE_BUFFER_SELECT).
@@ -524,24 +448,11 @@ func TestNetErrors(t *testing.T) {
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ud := uint64(100 + i)
-			netPrep(t, ring, ud, tt.prep)
-			res, _ := netRun(t, ring, ud)
-			netWantRes(t, tt.name, res, -int32(tt.want))
+			testPrep(t, ring, ud, tt.prep)
+			res, _ := testRun(t, ring, ud)
+			testWantRes(t, tt.name, res, -int32(tt.want))
 		})
 	}
-}
-
-// netPipeReadEnd returns a pipe's read end (not a socket) that stays open for the
-// test.
-func netPipeReadEnd(t testing.TB) int {
-	t.Helper()
-	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
-		t.Fatal(err)
-	}
-	netClose(t, p[0])
-	netClose(t, p[1])
-	return p[0]
 }
 
 // TestNetMultishotAccept: one multishot accept yields a CQE with
@@ -549,28 +460,21 @@ func netPipeReadEnd(t testing.TB) int {
 // time; shutting the listener down ends it with a CQE without F_MORE.
 func TestNetMultishotAccept(t *testing.T) {
 	requireOp(t, IORING_OP_ACCEPT)
-	peer := netAlloc[unix.RawSockaddrAny](t)
-	peerLen := netAlloc[uint32](t)
+	peer := testCNew[unix.RawSockaddrAny](t)
+	peerLen := testCNew[uint32](t)
 	ring := newRing(t, 8, 0)
 	lfd, port := netListen(t)
 
 	*peerLen = uint32(unsafe.Sizeof(*peer))
-	netPrep(t, ring, 77, func(s *SQE) { PrepMultishotAccept(s, lfd, peer, peerLen, unix.SOCK_CLOEXEC) })
-	if _, err := Submit(ring); err != nil {
-		t.Fatal(err)
-	}
+	testPrep(t, ring, 77, func(s *SQE) { PrepMultishotAccept(s, lfd, peer, peerLen, unix.SOCK_CLOEXEC) })
+	testSubmit(t, ring)
 	for i := range 3 {
 		c := netDial(t, port)
-		cqe, err := WaitCQE(ring)
-		if err != nil {
-			t.Fatal(err)
+		res, flags := testWaitUD(t, ring, 77)
+		if res < 0 {
+			t.Fatalf("connection %d: res %d (%v)", i, res, testErr(res))
 		}
-		ud, res, flags := cqe.UserData, cqe.Res, cqe.Flags
-		CQESeen(ring, cqe)
-		if ud != 77 || res < 0 {
-			t.Fatalf("connection %d: user_data %d res %d (%v)", i, ud, res, netErr(res))
-		}
-		netClose(t, int(res))
+		testCloseLater(t, int(res))
 		if flags&IORING_CQE_F_MORE == 0 {
 			t.Fatalf("connection %d: flags %#x lack IORING_CQE_F_MORE", i, flags)
 		}
@@ -586,14 +490,9 @@ func TestNetMultishotAccept(t *testing.T) {
 	if err := unix.Shutdown(lfd, unix.SHUT_RDWR); err != nil {
 		t.Fatal(err)
 	}
-	cqe, err := WaitCQE(ring)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ud, res, flags := cqe.UserData, cqe.Res, cqe.Flags
-	CQESeen(ring, cqe)
-	if ud != 77 || res != -int32(unix.EINVAL) || flags&IORING_CQE_F_MORE != 0 {
-		t.Errorf("after shutdown: user_data %d res %d flags %#x, want the final -EINVAL without F_MORE", ud, res, flags)
+	res, flags := testWaitUD(t, ring, 77)
+	if res != -int32(unix.EINVAL) || flags&IORING_CQE_F_MORE != 0 {
+		t.Errorf("after shutdown: res %d flags %#x, want the final -EINVAL without F_MORE", res, flags)
 	}
 }
 
@@ -602,19 +501,11 @@ func TestNetMultishotAccept(t *testing.T) {
 func TestNetSendmsgRecvmsg(t *testing.T) {
 	requireOp(t, IORING_OP_SENDMSG)
 	requireOp(t, IORING_OP_RECVMSG)
-	smsg := netAlloc[unix.Msghdr](t)
-	rmsg := netAlloc[unix.Msghdr](t)
-	name := netAlloc[unix.RawSockaddrAny](t)
-	siov, err := NewIovecSizes(5, 7)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { siov.Close() })
-	riov, err := NewIovecSizes(4, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { riov.Close() })
+	smsg := testCNew[unix.Msghdr](t)
+	rmsg := testCNew[unix.Msghdr](t)
+	name := testCNew[unix.RawSockaddrAny](t)
+	siov := testIovecSizes(t, 5, 7)
+	riov := testIovecSizes(t, 4, 64)
 	ring := newRing(t, 8, 0)
 
 	b0, _ := siov.Bytes(0)
@@ -628,12 +519,12 @@ func TestNetSendmsgRecvmsg(t *testing.T) {
 
 	// TCP: the stream is split across the receive iovecs.
 	c, s := netTCPPair(t)
-	netPrep(t, ring, 1, func(q *SQE) { PrepSendmsg(q, c, smsg, unix.MSG_NOSIGNAL) })
-	res, _ := netRun(t, ring, 1)
-	netWantRes(t, "sendmsg", res, 12)
-	netPrep(t, ring, 2, func(q *SQE) { PrepRecvmsg(q, s, rmsg, 0) })
-	res, _ = netRun(t, ring, 2)
-	netWantRes(t, "recvmsg", res, 12)
+	testPrep(t, ring, 1, func(q *SQE) { PrepSendmsg(q, c, smsg, unix.MSG_NOSIGNAL) })
+	res, _ := testRun(t, ring, 1)
+	testWantRes(t, "sendmsg", res, 12)
+	testPrep(t, ring, 2, func(q *SQE) { PrepRecvmsg(q, s, rmsg, 0) })
+	res, _ = testRun(t, ring, 2)
+	testWantRes(t, "recvmsg", res, 12)
 	r0, _ := riov.Bytes(0)
 	r1, _ := riov.Bytes(1)
 	if got := string(r0) + string(r1[:8]); got != "hello, world" {
@@ -648,12 +539,12 @@ func TestNetSendmsgRecvmsg(t *testing.T) {
 	smsg.Namelen = dstLen
 	rmsg.Name = (*byte)(unsafe.Pointer(name))
 	rmsg.Namelen = uint32(unsafe.Sizeof(*name))
-	netPrep(t, ring, 3, func(q *SQE) { PrepSendmsg(q, u1, smsg, 0) })
-	res, _ = netRun(t, ring, 3)
-	netWantRes(t, "sendmsg udp", res, 12)
-	netPrep(t, ring, 4, func(q *SQE) { PrepRecvmsg(q, u2, rmsg, 0) })
-	res, _ = netRun(t, ring, 4)
-	netWantRes(t, "recvmsg udp", res, 12)
+	testPrep(t, ring, 3, func(q *SQE) { PrepSendmsg(q, u1, smsg, 0) })
+	res, _ = testRun(t, ring, 3)
+	testWantRes(t, "sendmsg udp", res, 12)
+	testPrep(t, ring, 4, func(q *SQE) { PrepRecvmsg(q, u2, rmsg, 0) })
+	res, _ = testRun(t, ring, 4)
+	testWantRes(t, "recvmsg udp", res, 12)
 	if rmsg.Namelen != unix.SizeofSockaddrInet4 || netSockaddrPort(name) != p1 {
 		t.Errorf("recvmsg name: len %d port %d, want %d and %d", rmsg.Namelen, netSockaddrPort(name), unix.SizeofSockaddrInet4, p1)
 	}
@@ -663,56 +554,56 @@ func TestNetSendmsgRecvmsg(t *testing.T) {
 
 	// A datagram longer than the buffers is truncated: MSG_TRUNC in flags.
 	rmsg.SetIovlen(1)
-	netPrep(t, ring, 5, func(q *SQE) { PrepSendmsg(q, u1, smsg, 0) })
-	netRun(t, ring, 5)
-	netPrep(t, ring, 6, func(q *SQE) { PrepRecvmsg(q, u2, rmsg, 0) })
-	res, _ = netRun(t, ring, 6)
-	netWantRes(t, "recvmsg truncated", res, 4)
+	testPrep(t, ring, 5, func(q *SQE) { PrepSendmsg(q, u1, smsg, 0) })
+	testRun(t, ring, 5)
+	testPrep(t, ring, 6, func(q *SQE) { PrepRecvmsg(q, u2, rmsg, 0) })
+	res, _ = testRun(t, ring, 6)
+	testWantRes(t, "recvmsg truncated", res, 4)
 	if rmsg.Flags&unix.MSG_TRUNC == 0 {
 		t.Errorf("msg_flags %#x lack MSG_TRUNC", rmsg.Flags)
 	}
 
-	netPrep(t, ring, 7, func(q *SQE) { PrepSendmsg(q, -1, smsg, 0) })
-	res, _ = netRun(t, ring, 7)
-	netWantRes(t, "sendmsg bad fd", res, -int32(unix.EBADF))
+	testPrep(t, ring, 7, func(q *SQE) { PrepSendmsg(q, -1, smsg, 0) })
+	res, _ = testRun(t, ring, 7)
+	testWantRes(t, "sendmsg bad fd", res, -int32(unix.EBADF))
 }
 
 // TestNetSendtoSetAddr: sendto, and send plus send_set_addr, on an
 // unconnected UDP socket reach the given address.
 func TestNetSendtoSetAddr(t *testing.T) {
 	requireOp(t, IORING_OP_SEND)
-	buf := netBytes(t, 16)
+	buf := testCMem(t, 16)
 	ring := newRing(t, 8, 0)
 	u1, _ := netUDP(t)
 	u2, p2 := netUDP(t)
 	dst, dstLen := netSockaddr(t, p2)
 
 	copy(buf, "sendto")
-	netPrep(t, ring, 1, func(q *SQE) { PrepSendto(q, u1, unsafe.Pointer(&buf[0]), 6, 0, dst, dstLen) })
-	res, _ := netRun(t, ring, 1)
+	testPrep(t, ring, 1, func(q *SQE) { PrepSendto(q, u1, unsafe.Pointer(&buf[0]), 6, 0, dst, dstLen) })
+	res, _ := testRun(t, ring, 1)
 	if res == -int32(unix.EINVAL) {
 		t.Skip("kernel rejects IORING_OP_SEND with an address (before Linux 6.1)")
 	}
-	netWantRes(t, "sendto", res, 6)
+	testWantRes(t, "sendto", res, 6)
 	netRecvAll(t, u2, []byte("sendto"))
 
 	copy(buf, "set addr")
-	netPrep(t, ring, 2, func(q *SQE) {
+	testPrep(t, ring, 2, func(q *SQE) {
 		PrepSend(q, u1, unsafe.Pointer(&buf[0]), 8, 0)
 		PrepSendSetAddr(q, dst, uint16(dstLen))
 	})
-	res, _ = netRun(t, ring, 2)
-	netWantRes(t, "send + set_addr", res, 8)
+	res, _ = testRun(t, ring, 2)
+	testWantRes(t, "send + set_addr", res, 8)
 	netRecvAll(t, u2, []byte("set addr"))
 
 	// Without an address an unconnected UDP socket has nowhere to send.
-	netPrep(t, ring, 3, func(q *SQE) { PrepSend(q, u1, unsafe.Pointer(&buf[0]), 8, 0) })
-	res, _ = netRun(t, ring, 3)
-	netWantRes(t, "send without address", res, -int32(unix.EDESTADDRREQ))
+	testPrep(t, ring, 3, func(q *SQE) { PrepSend(q, u1, unsafe.Pointer(&buf[0]), 8, 0) })
+	res, _ = testRun(t, ring, 3)
+	testWantRes(t, "send without address", res, -int32(unix.EDESTADDRREQ))
 	// A short address length is rejected.
-	netPrep(t, ring, 4, func(q *SQE) { PrepSendto(q, u1, unsafe.Pointer(&buf[0]), 8, 0, dst, 2) })
-	res, _ = netRun(t, ring, 4)
-	netWantRes(t, "sendto short addrlen", res, -int32(unix.EINVAL))
+	testPrep(t, ring, 4, func(q *SQE) { PrepSendto(q, u1, unsafe.Pointer(&buf[0]), 8, 0, dst, 2) })
+	res, _ = testRun(t, ring, 4)
+	testWantRes(t, "sendto short addrlen", res, -int32(unix.EINVAL))
 }
 
 // netNotifUsageZCCopied is IORING_NOTIF_USAGE_ZC_COPIED from io_uring.h:
@@ -723,19 +614,14 @@ const netNotifUsageZCCopied = 1 << 31
 // and the IORING_CQE_F_NOTIF CQE; it returns the notification's res.
 func netWaitZC(t testing.TB, ring *Ring, ud uint64, want int32) int32 {
 	t.Helper()
-	res, flags := netRun(t, ring, ud)
-	netWantRes(t, "zero-copy send", res, want)
+	res, flags := testRun(t, ring, ud)
+	testWantRes(t, "zero-copy send", res, want)
 	if flags&IORING_CQE_F_MORE == 0 {
 		t.Fatalf("result CQE flags %#x lack F_MORE (no notification would follow)", flags)
 	}
-	cqe, err := WaitCQE(ring)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nud, nres, nflags := cqe.UserData, cqe.Res, cqe.Flags
-	CQESeen(ring, cqe)
-	if nud != ud || nflags&IORING_CQE_F_NOTIF == 0 || nflags&IORING_CQE_F_MORE != 0 {
-		t.Fatalf("notification: user_data %d flags %#x, want %d with F_NOTIF and without F_MORE", nud, nflags, ud)
+	nres, nflags := testWaitUD(t, ring, ud)
+	if nflags&IORING_CQE_F_NOTIF == 0 || nflags&IORING_CQE_F_MORE != 0 {
+		t.Fatalf("notification: flags %#x, want F_NOTIF and not F_MORE", nflags)
 	}
 	return nres
 }
@@ -745,26 +631,22 @@ func netWaitZC(t testing.TB, ring *Ring, ud uint64, want int32) int32 {
 // data is copied, which IORING_SEND_ZC_REPORT_USAGE reports.
 func TestNetSendZc(t *testing.T) {
 	requireOp(t, IORING_OP_SEND_ZC)
-	buf := netBytes(t, 4096)
-	msg := netAlloc[unix.Msghdr](t)
-	iov, err := NewIovecSizes(3, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { iov.Close() })
+	buf := testCMem(t, 4096)
+	msg := testCNew[unix.Msghdr](t)
+	iov := testIovecSizes(t, 3, 4)
 	ring := newRing(t, 8, 0)
 	c, s := netTCPPair(t)
 
 	for i := range buf {
 		buf[i] = byte(i * 7)
 	}
-	netPrep(t, ring, 1, func(q *SQE) { PrepSendZc(q, c, unsafe.Pointer(&buf[0]), uint64(len(buf)), unix.MSG_NOSIGNAL, 0) })
+	testPrep(t, ring, 1, func(q *SQE) { PrepSendZc(q, c, unsafe.Pointer(&buf[0]), uint64(len(buf)), unix.MSG_NOSIGNAL, 0) })
 	if nres := netWaitZC(t, ring, 1, int32(len(buf))); nres != 0 {
 		t.Errorf("notification res %#x, want 0 without REPORT_USAGE", nres)
 	}
 	netRecvAll(t, s, buf)
 
-	netPrep(t, ring, 2, func(q *SQE) { PrepSendZc(q, c, unsafe.Pointer(&buf[0]), 100, 0, IORING_SEND_ZC_REPORT_USAGE) })
+	testPrep(t, ring, 2, func(q *SQE) { PrepSendZc(q, c, unsafe.Pointer(&buf[0]), 100, 0, IORING_SEND_ZC_REPORT_USAGE) })
 	if nres := netWaitZC(t, ring, 2, 100); uint32(nres) != netNotifUsageZCCopied {
 		t.Errorf("notification res %#x, want IORING_NOTIF_USAGE_ZC_COPIED on loopback", uint32(nres))
 	}
@@ -774,14 +656,14 @@ func TestNetSendZc(t *testing.T) {
 	u1, _ := netUDP(t)
 	u2, p2 := netUDP(t)
 	dst, dstLen := netSockaddr(t, p2)
-	netPrep(t, ring, 3, func(q *SQE) {
+	testPrep(t, ring, 3, func(q *SQE) {
 		PrepSendZc(q, u1, unsafe.Pointer(&buf[0]), 9, 0, 0)
 		PrepSendSetAddr(q, dst, uint16(dstLen))
 	})
 	netWaitZC(t, ring, 3, 9)
 	netRecvAll(t, u2, buf[:9])
 
-	if !netHasOp(IORING_OP_SENDMSG_ZC) {
+	if !testHasOp(IORING_OP_SENDMSG_ZC) {
 		t.Log("skipping sendmsg_zc: kernel lacks IORING_OP_SENDMSG_ZC")
 		return
 	}
@@ -791,61 +673,33 @@ func TestNetSendZc(t *testing.T) {
 	copy(b1, "msg!")
 	msg.Iov = iov.Ptr()
 	msg.SetIovlen(iov.Len())
-	netPrep(t, ring, 4, func(q *SQE) { PrepSendmsgZc(q, c, msg, unix.MSG_NOSIGNAL) })
+	testPrep(t, ring, 4, func(q *SQE) { PrepSendmsgZc(q, c, msg, unix.MSG_NOSIGNAL) })
 	netWaitZC(t, ring, 4, 7)
 	netRecvAll(t, s, []byte("zc-msg!"))
 
 	// An unknown zc flag fails with -EINVAL; this kernel still posts the
 	// notification (F_MORE on the result), which is reaped if promised.
-	netPrep(t, ring, 5, func(q *SQE) { PrepSendZc(q, s, nil, 1, 0, 1<<15) })
-	res, flags := netRun(t, ring, 5)
-	netWantRes(t, "send_zc unknown zc flag", res, -int32(unix.EINVAL))
+	testPrep(t, ring, 5, func(q *SQE) { PrepSendZc(q, s, nil, 1, 0, 1<<15) })
+	res, flags := testRun(t, ring, 5)
+	testWantRes(t, "send_zc unknown zc flag", res, -int32(unix.EINVAL))
 	if flags&IORING_CQE_F_MORE != 0 {
-		if _, nflags := netWaitMore(t, ring, 5); nflags&IORING_CQE_F_NOTIF == 0 {
+		if _, nflags := testWaitUD(t, ring, 5); nflags&IORING_CQE_F_NOTIF == 0 {
 			t.Errorf("CQE after F_MORE has flags %#x, want F_NOTIF", nflags)
 		}
 	}
 }
 
-func netHasOp(op int) bool {
-	p, err := GetProbe()
-	if err != nil {
-		return false
-	}
-	defer FreeProbe(p)
-	return OpcodeSupported(p, op)
-}
-
 // netProvideBuffers hands n buffers of size bytes (C memory, ids 0..n-1) to
-// buffer group bgid with a hand-built IORING_OP_PROVIDE_BUFFERS SQE (that
-// helper belongs to another part of the API), and returns the memory.
+// buffer group bgid with IORING_OP_PROVIDE_BUFFERS, and returns the memory.
 func netProvideBuffers(t testing.TB, ring *Ring, bgid uint16, n, size int) []byte {
 	t.Helper()
 	requireOp(t, IORING_OP_PROVIDE_BUFFERS)
-	mem := netBytes(t, n*size)
-	sqe := GetSQE(ring)
-	*sqe = SQE{Opcode: IORING_OP_PROVIDE_BUFFERS, Fd: int32(n), Addr: uint64(uintptr(unsafe.Pointer(&mem[0]))),
-		Len: uint32(size), BufIndex: bgid, UserData: 0xb0f}
-	if res, _ := netRun(t, ring, 0xb0f); res < 0 {
-		t.Fatalf("provide buffers: %v", netErr(res))
+	mem := testCMem(t, n*size)
+	testPrep(t, ring, 0xb0f, func(q *SQE) { PrepProvideBuffers(q, unsafe.Pointer(&mem[0]), size, n, int(bgid), 0) })
+	if res, _ := testRun(t, ring, 0xb0f); res != 0 && res != int32(n) {
+		t.Fatalf("provide buffers: res %d (%v), want 0 or %d", res, testErr(res), n)
 	}
 	return mem
-}
-
-// netWaitMore waits for one CQE of a multishot request ud and returns res
-// and flags.
-func netWaitMore(t testing.TB, ring *Ring, ud uint64) (int32, uint32) {
-	t.Helper()
-	cqe, err := WaitCQE(ring)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, res, flags := cqe.UserData, cqe.Res, cqe.Flags
-	CQESeen(ring, cqe)
-	if got != ud {
-		t.Fatalf("CQE user_data %d, want %d", got, ud)
-	}
-	return res, flags
 }
 
 // TestNetRecvMultishot: a multishot recv with provided buffers posts one CQE
@@ -859,20 +713,20 @@ func TestNetRecvMultishot(t *testing.T) {
 	mem := netProvideBuffers(t, ring, bgid, nbufs, size)
 	c, s := netTCPPair(t)
 
-	sqe := netPrep(t, ring, 50, func(q *SQE) { PrepRecvMultishot(q, s, nil, 0, 0) })
-	sqe.Flags |= IOSQE_BUFFER_SELECT
-	sqe.BufIndex = bgid
-	if _, err := Submit(ring); err != nil {
-		t.Fatal(err)
-	}
+	testPrep(t, ring, 50, func(q *SQE) {
+		PrepRecvMultishot(q, s, nil, 0, 0)
+		SQESetFlags(q, IOSQE_BUFFER_SELECT)
+		q.BufIndex = bgid // buf_group
+	})
+	testSubmit(t, ring)
 	seen := map[uint32]bool{}
 	for i, word := range []string{"alpha", "beta", "gamma"} {
 		if _, err := unix.Write(c, []byte(word)); err != nil {
 			t.Fatal(err)
 		}
-		res, flags := netWaitMore(t, ring, 50)
+		res, flags := testWaitUD(t, ring, 50)
 		if res != int32(len(word)) || flags&IORING_CQE_F_BUFFER == 0 || flags&IORING_CQE_F_MORE == 0 {
-			t.Fatalf("arrival %d: res %d (%v) flags %#x, want %d with F_BUFFER|F_MORE", i, res, netErr(res), flags, len(word))
+			t.Fatalf("arrival %d: res %d (%v) flags %#x, want %d with F_BUFFER|F_MORE", i, res, testErr(res), flags, len(word))
 		}
 		bid := flags >> IORING_CQE_BUFFER_SHIFT
 		if bid >= nbufs || seen[bid] {
@@ -886,20 +740,20 @@ func TestNetRecvMultishot(t *testing.T) {
 	if err := unix.Shutdown(c, unix.SHUT_WR); err != nil {
 		t.Fatal(err)
 	}
-	res, flags := netWaitMore(t, ring, 50)
+	res, flags := testWaitUD(t, ring, 50)
 	if res != 0 || flags&IORING_CQE_F_MORE != 0 {
 		t.Errorf("after peer shutdown: res %d flags %#x, want 0 without F_MORE", res, flags)
 	}
 
 	// Plain buffer, single shot, on a fresh pair.
 	c2, s2 := netTCPPair(t)
-	plain := netBytes(t, 8)
+	plain := testCMem(t, 8)
 	if _, err := unix.Write(c2, []byte("plain")); err != nil {
 		t.Fatal(err)
 	}
-	netPrep(t, ring, 51, func(q *SQE) { PrepRecv(q, s2, unsafe.Pointer(&plain[0]), 8, 0) })
-	res, _ = netRun(t, ring, 51)
-	netWantRes(t, "recv plain", res, 5)
+	testPrep(t, ring, 51, func(q *SQE) { PrepRecv(q, s2, unsafe.Pointer(&plain[0]), 8, 0) })
+	res, _ = testRun(t, ring, 51)
+	testWantRes(t, "recv plain", res, 5)
 	if string(plain[:5]) != "plain" {
 		t.Errorf("recv plain %q", plain[:5])
 	}
@@ -912,8 +766,8 @@ func TestNetRecvMultishot(t *testing.T) {
 func TestNetRecvmsgMultishot(t *testing.T) {
 	requireOp(t, IORING_OP_RECVMSG)
 	const bgid, nbufs, size = 9, 2, 128
-	msg := netAlloc[unix.Msghdr](t)
-	out := netBytes(t, 16)
+	msg := testCNew[unix.Msghdr](t)
+	out := testCMem(t, 16)
 	ring := newRing(t, 8, 0)
 	mem := netProvideBuffers(t, ring, bgid, nbufs, size)
 	u1, p1 := netUDP(t)
@@ -921,35 +775,29 @@ func TestNetRecvmsgMultishot(t *testing.T) {
 	dst, dstLen := netSockaddr(t, p2)
 
 	msg.Namelen = unix.SizeofSockaddrInet4
-	sqe := netPrep(t, ring, 60, func(q *SQE) { PrepRecvmsgMultishot(q, u2, msg, 0) })
-	sqe.Flags |= IOSQE_BUFFER_SELECT
-	sqe.BufIndex = bgid
-	if _, err := Submit(ring); err != nil {
-		t.Fatal(err)
-	}
+	testPrep(t, ring, 60, func(q *SQE) {
+		PrepRecvmsgMultishot(q, u2, msg, 0)
+		SQESetFlags(q, IOSQE_BUFFER_SELECT)
+		q.BufIndex = bgid // buf_group
+	})
+	testSubmit(t, ring)
 	for i, word := range []string{"one", "three"} {
 		copy(out, word)
-		netPrep(t, ring, 61, func(q *SQE) { PrepSendto(q, u1, unsafe.Pointer(&out[0]), uint64(len(word)), 0, dst, dstLen) })
-		if _, err := Submit(ring); err != nil {
-			t.Fatal(err)
-		}
+		testPrep(t, ring, 61, func(q *SQE) { PrepSendto(q, u1, unsafe.Pointer(&out[0]), uint64(len(word)), 0, dst, dstLen) })
+		testSubmit(t, ring)
 		// The send's CQE and the multishot's may come in either order.
 		var gotSend, gotRecv bool
 		for !gotSend || !gotRecv {
-			cqe, err := WaitCQE(ring)
-			if err != nil {
-				t.Fatal(err)
-			}
+			cqe := testWaitCQE(t, ring)
 			ud, res, flags := cqe.UserData, cqe.Res, cqe.Flags
-			CQESeen(ring, cqe)
 			switch {
 			case ud == 61 && !gotSend:
 				gotSend = true
-				netWantRes(t, "sendto", res, int32(len(word)))
+				testWantRes(t, "sendto", res, int32(len(word)))
 			case ud == 60 && !gotRecv:
 				gotRecv = true
 				if res < 0 || flags&IORING_CQE_F_BUFFER == 0 || flags&IORING_CQE_F_MORE == 0 {
-					t.Fatalf("datagram %d: res %d (%v) flags %#x", i, res, netErr(res), flags)
+					t.Fatalf("datagram %d: res %d (%v) flags %#x", i, res, testErr(res), flags)
 				}
 				netCheckRecvmsgOut(t, mem[int(flags>>IORING_CQE_BUFFER_SHIFT)*size:][:res], word, p1)
 			default:
@@ -962,7 +810,7 @@ func TestNetRecvmsgMultishot(t *testing.T) {
 	if err := unix.Sendto(u1, []byte("spare"), 0, &unix.SockaddrInet4{Addr: netLoopbackIP, Port: p2}); err != nil {
 		t.Fatal(err)
 	}
-	res, flags := netWaitMore(t, ring, 60)
+	res, flags := testWaitUD(t, ring, 60)
 	if res != -int32(unix.ENOBUFS) || flags&IORING_CQE_F_MORE != 0 {
 		t.Errorf("out of buffers: res %d flags %#x, want -ENOBUFS without F_MORE", res, flags)
 	}
@@ -1018,9 +866,9 @@ func TestNetDirectWithoutTable(t *testing.T) {
 				netDial(t, port)
 			}
 			ud := uint64(200 + i)
-			netPrep(t, ring, ud, tt.prep)
-			res, flags := netRun(t, ring, ud)
-			netWantRes(t, tt.name, res, -int32(tt.want))
+			testPrep(t, ring, ud, tt.prep)
+			res, flags := testRun(t, ring, ud)
+			testWantRes(t, tt.name, res, -int32(tt.want))
 			if flags&IORING_CQE_F_MORE != 0 {
 				t.Errorf("flags %#x: a failed request must not promise more CQEs", flags)
 			}
@@ -1028,151 +876,97 @@ func TestNetDirectWithoutTable(t *testing.T) {
 	}
 }
 
-// netRingFd finds the fd of a ring just set up: the io_uring fd that is open
-// now and was not before. The binding keeps the ring fd inside struct
-// io_uring, so the test looks it up in /proc/self/fd instead; it is only
-// used to register a table with the raw io_uring_register syscall.
-func netRingFd(t testing.TB, before map[int]bool) int {
-	t.Helper()
-	fds := netIoUringFds(t)
-	found := -1
-	for fd := range fds {
-		if !before[fd] {
-			if found >= 0 {
-				t.Skip("more than one new io_uring fd; cannot tell which is the ring")
-			}
-			found = fd
-		}
-	}
-	if found < 0 {
-		t.Skip("ring fd not found in /proc/self/fd")
-	}
-	return found
-}
-
-func netIoUringFds(t testing.TB) map[int]bool {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skipf("/proc/self/fd: %v", err)
-	}
-	fds := map[int]bool{}
-	for _, e := range ents {
-		link, err := os.Readlink("/proc/self/fd/" + e.Name())
-		if err != nil || !strings.Contains(link, "io_uring") {
-			continue
-		}
-		if fd, err := strconv.Atoi(e.Name()); err == nil {
-			fds[fd] = true
-		}
-	}
-	return fds
-}
-
-// netRegister calls io_uring_register(fd, op, arg, nr) directly.
-func netRegister(fd int, op uint32, arg unsafe.Pointer, nr uint32) error {
-	_, _, e := unix.Syscall6(unix.SYS_IO_URING_REGISTER, uintptr(fd), uintptr(op), uintptr(arg), uintptr(nr), 0, 0)
-	if e != 0 {
-		return e
-	}
-	return nil
-}
-
-// TestNetDirectWithTable registers a sparse file table and a buffer with the
-// raw syscall (their liburing helpers live in another part of the API) and
-// runs the direct variants and send_zc_fixed for real: sockets and accepted
-// connections land in the chosen or allocated slots and carry data when
-// used with IOSQE_FIXED_FILE.
+// TestNetDirectWithTable registers a sparse file table (RegisterFilesSparse)
+// and a buffer (RegisterBuffers) and runs the direct variants and
+// send_zc_fixed for real: sockets and accepted connections land in the
+// chosen or allocated slots and carry data when used with IOSQE_FIXED_FILE.
 func TestNetDirectWithTable(t *testing.T) {
 	requireOp(t, IORING_OP_SOCKET)
 	const slots = 8
-	reg := netAlloc[RsrcRegister](t)
-	fixed := netBytes(t, 64)
-	iov := netAlloc[unix.Iovec](t)
-	in := netBytes(t, 64)
-	before := netIoUringFds(t)
+	iov := testIovecSizes(t, 64)
+	fixed, _ := iov.Bytes(0)
+	in := testCMem(t, 64)
 	ring := newRing(t, 8, 0)
-	rfd := netRingFd(t, before)
 
-	reg.Nr, reg.Flags = slots, IORING_RSRC_REGISTER_SPARSE
-	if err := netRegister(rfd, IORING_REGISTER_FILES2, unsafe.Pointer(reg), uint32(unsafe.Sizeof(*reg))); err != nil {
-		t.Skipf("IORING_REGISTER_FILES2 sparse: %v", err)
+	if err := RegisterFilesSparse(ring, slots); err != nil {
+		t.Fatalf("RegisterFilesSparse(%d): %v", slots, err)
 	}
-	iov.Base = &fixed[0]
-	iov.SetLen(len(fixed))
-	if err := netRegister(rfd, IORING_REGISTER_BUFFERS, unsafe.Pointer(iov), 1); err != nil {
-		t.Fatalf("IORING_REGISTER_BUFFERS: %v", err)
+	if err := RegisterBuffers(ring, iov.Slice()); err != nil {
+		t.Fatalf("RegisterBuffers: %v", err)
 	}
 
 	// Direct sockets in slot 2 and in an allocated slot. The listener is a
 	// normal socket (bind and listen here use unix calls, which need a real
 	// fd); the direct socket in slot 2 is checked by connecting it.
 	lfd, port := netListen(t)
-	netPrep(t, ring, 1, func(q *SQE) { PrepSocketDirect(q, unix.AF_INET, unix.SOCK_STREAM, 0, 2, 0) })
-	res, _ := netRun(t, ring, 1)
-	netWantRes(t, "socket_direct slot 2", res, 0)
-	netPrep(t, ring, 2, func(q *SQE) { PrepSocketDirectAlloc(q, unix.AF_INET, unix.SOCK_STREAM, 0, 0) })
-	res, _ = netRun(t, ring, 2)
+	testPrep(t, ring, 1, func(q *SQE) { PrepSocketDirect(q, unix.AF_INET, unix.SOCK_STREAM, 0, 2, 0) })
+	res, _ := testRun(t, ring, 1)
+	testWantRes(t, "socket_direct slot 2", res, 0)
+	testPrep(t, ring, 2, func(q *SQE) { PrepSocketDirectAlloc(q, unix.AF_INET, unix.SOCK_STREAM, 0, 0) })
+	res, _ = testRun(t, ring, 2)
 	if res < 0 || res >= slots || res == 2 {
-		t.Fatalf("socket_direct_alloc: res %d (%v), want a free slot other than 2", res, netErr(res))
+		t.Fatalf("socket_direct_alloc: res %d (%v), want a free slot other than 2", res, testErr(res))
 	}
 	allocSlot := int(res)
 
 	// Connect the direct socket in slot 2 (IOSQE_FIXED_FILE).
 	sa, salen := netSockaddr(t, port)
-	sqe := netPrep(t, ring, 3, func(q *SQE) { PrepConnect(q, 2, sa, salen) })
-	sqe.Flags |= IOSQE_FIXED_FILE
-	res, _ = netRun(t, ring, 3)
-	netWantRes(t, "connect direct socket", res, 0)
+	testPrep(t, ring, 3, func(q *SQE) {
+		PrepConnect(q, 2, sa, salen)
+		SQESetFlags(q, IOSQE_FIXED_FILE)
+	})
+	res, _ = testRun(t, ring, 3)
+	testWantRes(t, "connect direct socket", res, 0)
 
 	// Accept it into slot 5.
-	netPrep(t, ring, 4, func(q *SQE) { PrepAcceptDirect(q, lfd, nil, nil, 0, 5) })
-	res, _ = netRun(t, ring, 4)
-	netWantRes(t, "accept_direct slot 5", res, 0)
+	testPrep(t, ring, 4, func(q *SQE) { PrepAcceptDirect(q, lfd, nil, nil, 0, 5) })
+	res, _ = testRun(t, ring, 4)
+	testWantRes(t, "accept_direct slot 5", res, 0)
 
 	// Zero-copy send from the registered buffer through direct slot 2,
 	// received through direct slot 5.
 	copy(fixed, "fixed and direct")
-	sqe = netPrep(t, ring, 5, func(q *SQE) { PrepSendZcFixed(q, 2, unsafe.Pointer(&fixed[6]), 10, 0, 0, 0) })
-	sqe.Flags |= IOSQE_FIXED_FILE
-	if _, err := Submit(ring); err != nil {
-		t.Fatal(err)
-	}
+	testPrep(t, ring, 5, func(q *SQE) {
+		PrepSendZcFixed(q, 2, unsafe.Pointer(&fixed[6]), 10, 0, 0, 0)
+		SQESetFlags(q, IOSQE_FIXED_FILE)
+	})
 	netWaitZC(t, ring, 5, 10)
-	sqe = netPrep(t, ring, 6, func(q *SQE) { PrepRecv(q, 5, unsafe.Pointer(&in[0]), 64, 0) })
-	sqe.Flags |= IOSQE_FIXED_FILE
-	res, _ = netRun(t, ring, 6)
-	netWantRes(t, "recv on direct slot 5", res, 10)
+	testPrep(t, ring, 6, func(q *SQE) {
+		PrepRecv(q, 5, unsafe.Pointer(&in[0]), 64, 0)
+		SQESetFlags(q, IOSQE_FIXED_FILE)
+	})
+	res, _ = testRun(t, ring, 6)
+	testWantRes(t, "recv on direct slot 5", res, 10)
 	if string(in[:10]) != "and direct" {
 		t.Errorf("received %q", in[:10])
 	}
 	// Outside the registered buffer: -EFAULT, then the notification.
-	sqe = netPrep(t, ring, 7, func(q *SQE) { PrepSendZcFixed(q, 2, unsafe.Pointer(&in[0]), 10, 0, 0, 0) })
-	sqe.Flags |= IOSQE_FIXED_FILE
-	res, flags := netRun(t, ring, 7)
-	netWantRes(t, "send_zc_fixed outside the buffer", res, -int32(unix.EFAULT))
+	testPrep(t, ring, 7, func(q *SQE) {
+		PrepSendZcFixed(q, 2, unsafe.Pointer(&in[0]), 10, 0, 0, 0)
+		SQESetFlags(q, IOSQE_FIXED_FILE)
+	})
+	res, flags := testRun(t, ring, 7)
+	testWantRes(t, "send_zc_fixed outside the buffer", res, -int32(unix.EFAULT))
 	if flags&IORING_CQE_F_MORE != 0 {
-		netWaitMore(t, ring, 7)
+		testWaitUD(t, ring, 7)
 	}
 
 	// accept_direct with IORING_FILE_INDEX_ALLOC and multishot direct
 	// accept: each connection gets a fresh slot.
 	netDial(t, port)
-	netPrep(t, ring, 8, func(q *SQE) { PrepAcceptDirect(q, lfd, nil, nil, 0, IORING_FILE_INDEX_ALLOC) })
-	res, _ = netRun(t, ring, 8)
+	testPrep(t, ring, 8, func(q *SQE) { PrepAcceptDirect(q, lfd, nil, nil, 0, IORING_FILE_INDEX_ALLOC) })
+	res, _ = testRun(t, ring, 8)
 	if res < 0 || res >= slots || res == 2 || res == 5 || int(res) == allocSlot {
-		t.Fatalf("accept_direct alloc: res %d (%v), want a free slot", res, netErr(res))
+		t.Fatalf("accept_direct alloc: res %d (%v), want a free slot", res, testErr(res))
 	}
 	used := map[int32]bool{2: true, 5: true, int32(allocSlot): true, res: true}
-	netPrep(t, ring, 9, func(q *SQE) { PrepMultishotAcceptDirect(q, lfd, nil, nil, 0) })
-	if _, err := Submit(ring); err != nil {
-		t.Fatal(err)
-	}
+	testPrep(t, ring, 9, func(q *SQE) { PrepMultishotAcceptDirect(q, lfd, nil, nil, 0) })
+	testSubmit(t, ring)
 	for i := range 2 {
 		netDial(t, port)
-		res, flags := netWaitMore(t, ring, 9)
+		res, flags := testWaitUD(t, ring, 9)
 		if res < 0 || res >= slots || used[res] || flags&IORING_CQE_F_MORE == 0 {
-			t.Fatalf("multishot accept direct %d: res %d (%v) flags %#x", i, res, netErr(res), flags)
+			t.Fatalf("multishot accept direct %d: res %d (%v) flags %#x", i, res, testErr(res), flags)
 		}
 		used[res] = true
 	}
@@ -1180,14 +974,14 @@ func TestNetDirectWithTable(t *testing.T) {
 	// ends the multishot.
 	for len(used) < slots {
 		netDial(t, port)
-		res, _ := netWaitMore(t, ring, 9)
-		if res < 0 {
-			t.Fatalf("filling slot %d: %v", len(used), netErr(res))
+		res, _ := testWaitUD(t, ring, 9)
+		if res < 0 || res >= slots || used[res] {
+			t.Fatalf("filling slot %d: res %d (%v), want a free slot (used %v)", len(used), res, testErr(res), used)
 		}
 		used[res] = true
 	}
 	netDial(t, port)
-	res, flags = netWaitMore(t, ring, 9)
+	res, flags = testWaitUD(t, ring, 9)
 	if res != -int32(unix.ENFILE) || flags&IORING_CQE_F_MORE != 0 {
 		t.Errorf("full table: res %d flags %#x, want -ENFILE without F_MORE", res, flags)
 	}
@@ -1197,44 +991,44 @@ func TestNetDirectWithTable(t *testing.T) {
 // SIOCINQ and SIOCOUTQ on a TCP socket, and getsockopt/setsockopt.
 func TestNetCmdSock(t *testing.T) {
 	requireOp(t, IORING_OP_URING_CMD)
-	optval := netAlloc[int32](t)
+	optval := testCNew[int32](t)
 	ring := newRing(t, 8, 0)
 	c, s := netTCPPair(t)
 	lfd, _ := netListen(t)
 
 	run := func(ud uint64, cmd, fd, level, optname int, optval unsafe.Pointer, optlen int) int32 {
 		t.Helper()
-		netPrep(t, ring, ud, func(q *SQE) { PrepCmdSock(q, cmd, fd, level, optname, optval, optlen) })
-		res, _ := netRun(t, ring, ud)
+		testPrep(t, ring, ud, func(q *SQE) { PrepCmdSock(q, cmd, fd, level, optname, optval, optlen) })
+		res, _ := testRun(t, ring, ud)
 		return res
 	}
 	if res := run(1, SOCKET_URING_OP_SIOCINQ, s, 0, 0, nil, 0); res == -int32(unix.EOPNOTSUPP) {
-		t.Skipf("socket uring_cmd: %v (kernel before 6.7)", netErr(res))
+		t.Skipf("socket uring_cmd: %v (kernel before 6.7)", testErr(res))
 	} else {
-		netWantRes(t, "SIOCINQ on an empty socket", res, 0)
+		testWantRes(t, "SIOCINQ on an empty socket", res, 0)
 	}
 	if _, err := unix.Write(c, []byte("0123456789")); err != nil {
 		t.Fatal(err)
 	}
 	// Loopback delivers synchronously, so the data is queued now.
-	netWantRes(t, "SIOCINQ with 10 bytes queued", run(2, SOCKET_URING_OP_SIOCINQ, s, 0, 0, nil, 0), 10)
-	netWantRes(t, "SIOCOUTQ", run(3, SOCKET_URING_OP_SIOCOUTQ, c, 0, 0, nil, 0), 0)
-	netWantRes(t, "SIOCINQ on a listener", run(4, SOCKET_URING_OP_SIOCINQ, lfd, 0, 0, nil, 0), -int32(unix.EINVAL))
-	netWantRes(t, "SIOCINQ on a bad fd", run(5, SOCKET_URING_OP_SIOCINQ, -1, 0, 0, nil, 0), -int32(unix.EBADF))
-	netWantRes(t, "unknown socket command", run(6, 1000, s, 0, 0, nil, 0), -int32(unix.EOPNOTSUPP))
+	testWantRes(t, "SIOCINQ with 10 bytes queued", run(2, SOCKET_URING_OP_SIOCINQ, s, 0, 0, nil, 0), 10)
+	testWantRes(t, "SIOCOUTQ", run(3, SOCKET_URING_OP_SIOCOUTQ, c, 0, 0, nil, 0), 0)
+	testWantRes(t, "SIOCINQ on a listener", run(4, SOCKET_URING_OP_SIOCINQ, lfd, 0, 0, nil, 0), -int32(unix.EINVAL))
+	testWantRes(t, "SIOCINQ on a bad fd", run(5, SOCKET_URING_OP_SIOCINQ, -1, 0, 0, nil, 0), -int32(unix.EBADF))
+	testWantRes(t, "unknown socket command", run(6, 1000, s, 0, 0, nil, 0), -int32(unix.EOPNOTSUPP))
 
 	// getsockopt: the CQE's res is the option length.
 	*optval = -1
-	netWantRes(t, "GETSOCKOPT SO_TYPE", run(7, SOCKET_URING_OP_GETSOCKOPT, s, unix.SOL_SOCKET, unix.SO_TYPE, unsafe.Pointer(optval), 4), 4)
+	testWantRes(t, "GETSOCKOPT SO_TYPE", run(7, SOCKET_URING_OP_GETSOCKOPT, s, unix.SOL_SOCKET, unix.SO_TYPE, unsafe.Pointer(optval), 4), 4)
 	if *optval != unix.SOCK_STREAM {
 		t.Errorf("SO_TYPE %d, want SOCK_STREAM", *optval)
 	}
 	*optval = 1
-	netWantRes(t, "SETSOCKOPT SO_KEEPALIVE", run(8, SOCKET_URING_OP_SETSOCKOPT, s, unix.SOL_SOCKET, unix.SO_KEEPALIVE, unsafe.Pointer(optval), 4), 0)
+	testWantRes(t, "SETSOCKOPT SO_KEEPALIVE", run(8, SOCKET_URING_OP_SETSOCKOPT, s, unix.SOL_SOCKET, unix.SO_KEEPALIVE, unsafe.Pointer(optval), 4), 0)
 	if v, err := unix.GetsockoptInt(s, unix.SOL_SOCKET, unix.SO_KEEPALIVE); err != nil || v != 1 {
 		t.Errorf("SO_KEEPALIVE after SETSOCKOPT: %d, %v", v, err)
 	}
 	// getsockopt through io_uring is limited to SOL_SOCKET.
 	res := run(9, SOCKET_URING_OP_GETSOCKOPT, s, unix.IPPROTO_TCP, unix.TCP_NODELAY, unsafe.Pointer(optval), 4)
-	netWantRes(t, "GETSOCKOPT at IPPROTO_TCP", res, -int32(unix.EOPNOTSUPP))
+	testWantRes(t, "GETSOCKOPT at IPPROTO_TCP", res, -int32(unix.EOPNOTSUPP))
 }

@@ -3,7 +3,6 @@
 package liburing
 
 import (
-	"errors"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -22,17 +21,13 @@ func pollMaskABI(m uint32) uint32 {
 // the io_uring ABI and the man pages. liburing 2.6 and 2.9 prepare them
 // identically.
 func TestPrepPollSQEFields(t *testing.T) {
-	ev := netAlloc[unix.EpollEvent](t)
-	evA := netAddr(ev)
+	ev := testCNew[unix.EpollEvent](t)
+	evA := testAddr(ev)
 	const in, out = unix.POLLIN, unix.POLLOUT
 	// A 32-bit mask: EPOLLEXCLUSIVE and EPOLLONESHOT live in the high half.
 	const high = unix.EPOLLIN | unix.EPOLLEXCLUSIVE | unix.EPOLLONESHOT
 
-	tests := []struct {
-		name string
-		prep func(*SQE)
-		want SQE
-	}{
+	tests := []testSQECase{
 		{"poll add", func(s *SQE) { PrepPollAdd(s, 3, in|out) },
 			SQE{Opcode: IORING_OP_POLL_ADD, Fd: 3, OpFlags: pollMaskABI(in | out)}},
 		{"poll add 32-bit mask", func(s *SQE) { PrepPollAdd(s, 3, high) },
@@ -73,17 +68,7 @@ func TestPrepPollSQEFields(t *testing.T) {
 		{"epoll ctl negative", func(s *SQE) { PrepEpollCtl(s, -1, -1, -1, ev) },
 			SQE{Opcode: IORING_OP_EPOLL_CTL, Fd: -1, Addr: evA, Len: 0xffffffff, Off: 0xffffffff}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			sqe := freshSQE()
-			tt.prep(sqe)
-			want := tt.want
-			want.UserData = userDataMarker
-			if *sqe != want {
-				t.Errorf("SQE\n got %+v\nwant %+v", *sqe, want)
-			}
-		})
-	}
+	testCheckSQE(t, tests)
 }
 
 // TestPrepPollNilSQE: the poll prep helpers ignore a nil SQE.
@@ -95,16 +80,11 @@ func TestPrepPollNilSQE(t *testing.T) {
 	PrepEpollCtl(nil, 0, 0, 0, nil)
 }
 
-// pollPipe returns a pipe (read end, write end) closed when the test ends.
+// pollPipe returns a non-blocking pipe (read end, write end) closed when the
+// test ends.
 func pollPipe(t testing.TB) (int, int) {
 	t.Helper()
-	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
-		t.Fatal(err)
-	}
-	netClose(t, p[0])
-	netClose(t, p[1])
-	return p[0], p[1]
+	return testPipeFlags(t, unix.O_NONBLOCK)
 }
 
 func pollWrite(t testing.TB, fd int) {
@@ -122,35 +102,6 @@ func pollDrain(t testing.TB, fd int) {
 	}
 }
 
-// pollNoCQE fails if a CQE is already waiting.
-func pollNoCQE(t testing.TB, ring *Ring, what string) {
-	t.Helper()
-	if cqe, err := PeekCQE(ring); !errors.Is(err, unix.EAGAIN) {
-		if cqe != nil {
-			t.Fatalf("%s: unexpected CQE user_data %d res %d", what, cqe.UserData, cqe.Res)
-		}
-		t.Fatalf("%s: PeekCQE = %v, want EAGAIN", what, err)
-	}
-}
-
-// pollReap waits for n CQEs and returns them by user_data.
-func pollReap(t testing.TB, ring *Ring, n int) map[uint64]CQE {
-	t.Helper()
-	got := map[uint64]CQE{}
-	for range n {
-		cqe, err := WaitCQE(ring)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, dup := got[cqe.UserData]; dup {
-			t.Fatalf("two CQEs for user_data %d", cqe.UserData)
-		}
-		got[cqe.UserData] = *cqe
-		CQESeen(ring, cqe)
-	}
-	return got
-}
-
 // TestPollAdd: a one-shot poll on a pipe waits until data arrives and then
 // reports POLLIN, once; polling a bad fd gives -EBADF.
 func TestPollAdd(t *testing.T) {
@@ -158,31 +109,29 @@ func TestPollAdd(t *testing.T) {
 	ring := newRing(t, 8, 0)
 	r, w := pollPipe(t)
 
-	netPrep(t, ring, 1, func(s *SQE) { PrepPollAdd(s, r, unix.POLLIN) })
-	if _, err := Submit(ring); err != nil {
-		t.Fatal(err)
-	}
-	pollNoCQE(t, ring, "poll on an empty pipe")
+	testPrep(t, ring, 1, func(s *SQE) { PrepPollAdd(s, r, unix.POLLIN) })
+	testSubmit(t, ring)
+	testNoCQE(t, ring, "poll on an empty pipe")
 	pollWrite(t, w)
-	res, flags := netWaitMore(t, ring, 1)
+	res, flags := testWaitUD(t, ring, 1)
 	if res < 0 || res&unix.POLLIN == 0 || flags&IORING_CQE_F_MORE != 0 {
 		t.Fatalf("poll_add: res %#x flags %#x, want POLLIN without F_MORE", res, flags)
 	}
 
 	// Already readable: completes at once. The write end is writable.
-	netPrep(t, ring, 2, func(s *SQE) { PrepPollAdd(s, r, unix.POLLIN|unix.POLLOUT) })
-	res, _ = netRun(t, ring, 2)
+	testPrep(t, ring, 2, func(s *SQE) { PrepPollAdd(s, r, unix.POLLIN|unix.POLLOUT) })
+	res, _ = testRun(t, ring, 2)
 	if res != unix.POLLIN {
 		t.Errorf("poll on a readable read end: res %#x, want POLLIN only", res)
 	}
-	netPrep(t, ring, 3, func(s *SQE) { PrepPollAdd(s, w, unix.POLLOUT) })
-	if res, _ = netRun(t, ring, 3); res&unix.POLLOUT == 0 {
+	testPrep(t, ring, 3, func(s *SQE) { PrepPollAdd(s, w, unix.POLLOUT) })
+	if res, _ = testRun(t, ring, 3); res&unix.POLLOUT == 0 {
 		t.Errorf("poll on the write end: res %#x, want POLLOUT", res)
 	}
 
-	netPrep(t, ring, 4, func(s *SQE) { PrepPollAdd(s, -1, unix.POLLIN) })
-	res, _ = netRun(t, ring, 4)
-	netWantRes(t, "poll_add bad fd", res, -int32(unix.EBADF))
+	testPrep(t, ring, 4, func(s *SQE) { PrepPollAdd(s, -1, unix.POLLIN) })
+	res, _ = testRun(t, ring, 4)
+	testWantRes(t, "poll_add bad fd", res, -int32(unix.EBADF))
 }
 
 // TestPollMultishot: a multishot poll posts a CQE with IORING_CQE_F_MORE
@@ -195,38 +144,33 @@ func TestPollMultishot(t *testing.T) {
 	ring := newRing(t, 8, 0)
 	r, w := pollPipe(t)
 
-	netPrep(t, ring, 7, func(s *SQE) { PrepPollMultishot(s, r, unix.POLLIN) })
-	if _, err := Submit(ring); err != nil {
-		t.Fatal(err)
-	}
+	testPrep(t, ring, 7, func(s *SQE) { PrepPollMultishot(s, r, unix.POLLIN) })
+	testSubmit(t, ring)
 	for i := range 3 {
 		pollWrite(t, w)
-		res, flags := netWaitMore(t, ring, 7)
+		res, flags := testWaitUD(t, ring, 7)
 		if res < 0 || res&unix.POLLIN == 0 || flags&IORING_CQE_F_MORE == 0 {
 			t.Fatalf("event %d: res %#x flags %#x, want POLLIN with F_MORE", i, res, flags)
 		}
 		pollDrain(t, r)
-		pollNoCQE(t, ring, "drained pipe")
+		testNoCQE(t, ring, "drained pipe")
 	}
 
-	netPrep(t, ring, 8, func(s *SQE) { PrepPollRemove(s, 7) })
-	if _, err := Submit(ring); err != nil {
-		t.Fatal(err)
-	}
-	got := pollReap(t, ring, 2)
+	testPrep(t, ring, 8, func(s *SQE) { PrepPollRemove(s, 7) })
+	got := testReap(t, ring, 2)
 	if c := got[8]; c.Res != 0 {
-		t.Errorf("poll_remove: res %d (%v), want 0", c.Res, netErr(c.Res))
+		t.Errorf("poll_remove: res %d (%v), want 0", c.Res, testErr(c.Res))
 	}
 	if c := got[7]; c.Res != -int32(unix.ECANCELED) || c.Flags&IORING_CQE_F_MORE != 0 {
 		t.Errorf("cancelled multishot: res %d flags %#x, want -ECANCELED without F_MORE", c.Res, c.Flags)
 	}
 	pollWrite(t, w)
-	pollNoCQE(t, ring, "write after remove")
+	testNoCQE(t, ring, "write after remove")
 
 	for _, ud := range []uint64{7, 0, ^uint64(0)} {
-		netPrep(t, ring, 9, func(s *SQE) { PrepPollRemove(s, ud) })
-		res, _ := netRun(t, ring, 9)
-		netWantRes(t, "poll_remove of an unknown request", res, -int32(unix.ENOENT))
+		testPrep(t, ring, 9, func(s *SQE) { PrepPollRemove(s, ud) })
+		res, _ := testRun(t, ring, 9)
+		testWantRes(t, "poll_remove of an unknown request", res, -int32(unix.ENOENT))
 	}
 }
 
@@ -238,20 +182,20 @@ func TestPollUpdate(t *testing.T) {
 	ring := newRing(t, 8, 0)
 	r, w := pollPipe(t)
 
-	netPrep(t, ring, 1, func(s *SQE) {
+	testPrep(t, ring, 1, func(s *SQE) {
 		PrepPollUpdate(s, 12345, 1, unix.POLLIN, IORING_POLL_UPDATE_EVENTS|IORING_POLL_UPDATE_USER_DATA)
 	})
-	res, _ := netRun(t, ring, 1)
-	netWantRes(t, "poll_update of an unknown request", res, -int32(unix.ENOENT))
+	res, _ := testRun(t, ring, 1)
+	testWantRes(t, "poll_update of an unknown request", res, -int32(unix.ENOENT))
 
 	// New user_data: the event arrives under 11.
-	netPrep(t, ring, 10, func(s *SQE) { PrepPollAdd(s, r, unix.POLLIN) })
-	netPrep(t, ring, 2, func(s *SQE) { PrepPollUpdate(s, 10, 11, 0, IORING_POLL_UPDATE_USER_DATA) })
-	res, _ = netRun(t, ring, 2)
-	netWantRes(t, "poll_update user_data", res, 0)
-	pollNoCQE(t, ring, "updated poll on an empty pipe")
+	testPrep(t, ring, 10, func(s *SQE) { PrepPollAdd(s, r, unix.POLLIN) })
+	testPrep(t, ring, 2, func(s *SQE) { PrepPollUpdate(s, 10, 11, 0, IORING_POLL_UPDATE_USER_DATA) })
+	res, _ = testRun(t, ring, 2)
+	testWantRes(t, "poll_update user_data", res, 0)
+	testNoCQE(t, ring, "updated poll on an empty pipe")
 	pollWrite(t, w)
-	res, _ = netWaitMore(t, ring, 11)
+	res, _ = testWaitUD(t, ring, 11)
 	if res&unix.POLLIN == 0 {
 		t.Errorf("updated poll: res %#x, want POLLIN", res)
 	}
@@ -259,51 +203,43 @@ func TestPollUpdate(t *testing.T) {
 
 	// New events: a poll for POLLIN on the write end never fires; updated
 	// to POLLOUT it fires at once.
-	netPrep(t, ring, 20, func(s *SQE) { PrepPollAdd(s, w, unix.POLLIN) })
-	if _, err := Submit(ring); err != nil {
-		t.Fatal(err)
-	}
-	pollNoCQE(t, ring, "POLLIN on a write end")
-	netPrep(t, ring, 3, func(s *SQE) { PrepPollUpdate(s, 20, 0, unix.POLLOUT, IORING_POLL_UPDATE_EVENTS) })
-	if _, err := Submit(ring); err != nil {
-		t.Fatal(err)
-	}
-	got := pollReap(t, ring, 2)
+	testPrep(t, ring, 20, func(s *SQE) { PrepPollAdd(s, w, unix.POLLIN) })
+	testSubmit(t, ring)
+	testNoCQE(t, ring, "POLLIN on a write end")
+	testPrep(t, ring, 3, func(s *SQE) { PrepPollUpdate(s, 20, 0, unix.POLLOUT, IORING_POLL_UPDATE_EVENTS) })
+	got := testReap(t, ring, 2)
 	if c := got[3]; c.Res != 0 {
-		t.Errorf("poll_update events: res %d (%v)", c.Res, netErr(c.Res))
+		t.Errorf("poll_update events: res %d (%v)", c.Res, testErr(c.Res))
 	}
 	if c := got[20]; c.Res&unix.POLLOUT == 0 {
 		t.Errorf("poll after update to POLLOUT: res %#x", c.Res)
 	}
 
 	// IORING_POLL_ADD_MULTI alone updates nothing: -EINVAL.
-	netPrep(t, ring, 6, func(s *SQE) { PrepPollUpdate(s, 30, 0, unix.POLLIN, IORING_POLL_ADD_MULTI) })
-	res, _ = netRun(t, ring, 6)
-	netWantRes(t, "poll_update with only ADD_MULTI", res, -int32(unix.EINVAL))
+	testPrep(t, ring, 6, func(s *SQE) { PrepPollUpdate(s, 30, 0, unix.POLLIN, IORING_POLL_ADD_MULTI) })
+	res, _ = testRun(t, ring, 6)
+	testWantRes(t, "poll_update with only ADD_MULTI", res, -int32(unix.EINVAL))
 
 	// With UPDATE_EVENTS the kernel accepts ADD_MULTI (res 0), but it
 	// only replaces the low 16 event bits and EPOLLONESHOT sits above
 	// them, so the poll stays one-shot (io_uring_prep_poll_update(3) says
 	// it would turn multishot). Either way the event arrives; a poll that
 	// did become multishot is removed.
-	netPrep(t, ring, 30, func(s *SQE) { PrepPollAdd(s, r, unix.POLLIN) })
-	netPrep(t, ring, 4, func(s *SQE) {
+	testPrep(t, ring, 30, func(s *SQE) { PrepPollAdd(s, r, unix.POLLIN) })
+	testPrep(t, ring, 4, func(s *SQE) {
 		PrepPollUpdate(s, 30, 0, unix.POLLIN, IORING_POLL_UPDATE_EVENTS|IORING_POLL_ADD_MULTI)
 	})
-	res, _ = netRun(t, ring, 4)
-	netWantRes(t, "poll_update with ADD_MULTI", res, 0)
+	res, _ = testRun(t, ring, 4)
+	testWantRes(t, "poll_update with ADD_MULTI", res, 0)
 	pollWrite(t, w)
-	res, flags := netWaitMore(t, ring, 30)
+	res, flags := testWaitUD(t, ring, 30)
 	if res&unix.POLLIN == 0 {
 		t.Fatalf("event after update: res %#x flags %#x", res, flags)
 	}
 	if flags&IORING_CQE_F_MORE != 0 {
 		t.Log("this kernel turned the poll multishot; removing it")
-		netPrep(t, ring, 5, func(s *SQE) { PrepPollRemove(s, 30) })
-		if _, err := Submit(ring); err != nil {
-			t.Fatal(err)
-		}
-		if got := pollReap(t, ring, 2); got[5].Res != 0 || got[30].Res != -int32(unix.ECANCELED) {
+		testPrep(t, ring, 5, func(s *SQE) { PrepPollRemove(s, 30) })
+		if got := testReap(t, ring, 2); got[5].Res != 0 || got[30].Res != -int32(unix.ECANCELED) {
 			t.Errorf("remove after update: %+v", got)
 		}
 	}
@@ -313,19 +249,19 @@ func TestPollUpdate(t *testing.T) {
 // fd in an epoll instance, with the kernel's errno for bad requests.
 func TestEpollCtl(t *testing.T) {
 	requireOp(t, IORING_OP_EPOLL_CTL)
-	ev := netAlloc[unix.EpollEvent](t)
+	ev := testCNew[unix.EpollEvent](t)
 	ring := newRing(t, 8, 0)
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
 		t.Fatal(err)
 	}
-	netClose(t, epfd)
+	testCloseLater(t, epfd)
 	r, w := pollPipe(t)
 
 	ctl := func(ud uint64, fd, op int, ev *unix.EpollEvent) int32 {
 		t.Helper()
-		netPrep(t, ring, ud, func(s *SQE) { PrepEpollCtl(s, epfd, fd, op, ev) })
-		res, _ := netRun(t, ring, ud)
+		testPrep(t, ring, ud, func(s *SQE) { PrepEpollCtl(s, epfd, fd, op, ev) })
+		res, _ := testRun(t, ring, ud)
 		return res
 	}
 	wait := func() []unix.EpollEvent {
@@ -339,7 +275,7 @@ func TestEpollCtl(t *testing.T) {
 	}
 
 	ev.Events, ev.Fd = unix.EPOLLIN, int32(r)
-	netWantRes(t, "EPOLL_CTL_ADD", ctl(1, r, unix.EPOLL_CTL_ADD, ev), 0)
+	testWantRes(t, "EPOLL_CTL_ADD", ctl(1, r, unix.EPOLL_CTL_ADD, ev), 0)
 	if evs := wait(); len(evs) != 0 {
 		t.Fatalf("events on an empty pipe: %+v", evs)
 	}
@@ -347,23 +283,23 @@ func TestEpollCtl(t *testing.T) {
 	if evs := wait(); len(evs) != 1 || evs[0].Fd != int32(r) || evs[0].Events != unix.EPOLLIN {
 		t.Fatalf("after a write: %+v, want one EPOLLIN for fd %d", evs, r)
 	}
-	netWantRes(t, "EPOLL_CTL_ADD twice", ctl(2, r, unix.EPOLL_CTL_ADD, ev), -int32(unix.EEXIST))
+	testWantRes(t, "EPOLL_CTL_ADD twice", ctl(2, r, unix.EPOLL_CTL_ADD, ev), -int32(unix.EEXIST))
 
 	// MOD: the read end never reports POLLOUT, so nothing is ready.
 	ev.Events = unix.EPOLLOUT
-	netWantRes(t, "EPOLL_CTL_MOD", ctl(3, r, unix.EPOLL_CTL_MOD, ev), 0)
+	testWantRes(t, "EPOLL_CTL_MOD", ctl(3, r, unix.EPOLL_CTL_MOD, ev), 0)
 	if evs := wait(); len(evs) != 0 {
 		t.Errorf("after MOD to EPOLLOUT: %+v", evs)
 	}
-	netWantRes(t, "EPOLL_CTL_DEL", ctl(4, r, unix.EPOLL_CTL_DEL, nil), 0)
-	netWantRes(t, "EPOLL_CTL_DEL twice", ctl(5, r, unix.EPOLL_CTL_DEL, nil), -int32(unix.ENOENT))
-	netWantRes(t, "EPOLL_CTL_MOD unknown fd", ctl(6, w, unix.EPOLL_CTL_MOD, ev), -int32(unix.ENOENT))
-	netWantRes(t, "epoll fd added to itself", ctl(7, epfd, unix.EPOLL_CTL_ADD, ev), -int32(unix.EINVAL))
-	netWantRes(t, "bad target fd", ctl(8, -1, unix.EPOLL_CTL_ADD, ev), -int32(unix.EBADF))
-	netWantRes(t, "bad op", ctl(9, r, 99, ev), -int32(unix.EINVAL))
+	testWantRes(t, "EPOLL_CTL_DEL", ctl(4, r, unix.EPOLL_CTL_DEL, nil), 0)
+	testWantRes(t, "EPOLL_CTL_DEL twice", ctl(5, r, unix.EPOLL_CTL_DEL, nil), -int32(unix.ENOENT))
+	testWantRes(t, "EPOLL_CTL_MOD unknown fd", ctl(6, w, unix.EPOLL_CTL_MOD, ev), -int32(unix.ENOENT))
+	testWantRes(t, "epoll fd added to itself", ctl(7, epfd, unix.EPOLL_CTL_ADD, ev), -int32(unix.EINVAL))
+	testWantRes(t, "bad target fd", ctl(8, -1, unix.EPOLL_CTL_ADD, ev), -int32(unix.EBADF))
+	testWantRes(t, "bad op", ctl(9, r, 99, ev), -int32(unix.EINVAL))
 
 	// A non-epoll fd as epfd.
-	netPrep(t, ring, 10, func(s *SQE) { PrepEpollCtl(s, r, w, unix.EPOLL_CTL_ADD, ev) })
-	res, _ := netRun(t, ring, 10)
-	netWantRes(t, "epfd that is a pipe", res, -int32(unix.EINVAL))
+	testPrep(t, ring, 10, func(s *SQE) { PrepEpollCtl(s, r, w, unix.EPOLL_CTL_ADD, ev) })
+	res, _ := testRun(t, ring, 10)
+	testWantRes(t, "epfd that is a pipe", res, -int32(unix.EINVAL))
 }

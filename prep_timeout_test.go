@@ -15,16 +15,16 @@ import (
 // test ends.
 func prepTimeoutCTS(t testing.TB, d time.Duration) *KernelTimespec {
 	t.Helper()
-	ts := (*KernelTimespec)(unsafe.Pointer(&prepMiscCMem(t, int(unsafe.Sizeof(KernelTimespec{})))[0]))
+	ts := testCNew[KernelTimespec](t)
 	ts.Sec, ts.Nsec = int64(d/time.Second), int64(d%time.Second)
 	return ts
 }
 
 func TestPrepTimeoutSQE(t *testing.T) {
 	ts := prepTimeoutCTS(t, time.Second)
-	tsAddr := prepMiscAddr(ts)
+	tsAddr := testAddr(ts)
 	const all = ^uint64(0)
-	tests := []prepMiscCase{
+	tests := []testSQECase{
 		// timeout: fd -1, addr = ts, len 1, off = count, timeout_flags.
 		{"timeout", func(s *SQE) { PrepTimeout(s, ts, 0, 0) },
 			SQE{Opcode: IORING_OP_TIMEOUT, Fd: -1, Addr: tsAddr, Len: 1}},
@@ -52,9 +52,7 @@ func TestPrepTimeoutSQE(t *testing.T) {
 		{"link_timeout boottime", func(s *SQE) { PrepLinkTimeout(s, ts, IORING_TIMEOUT_BOOTTIME) },
 			SQE{Opcode: IORING_OP_LINK_TIMEOUT, Fd: -1, Addr: tsAddr, Len: 1, OpFlags: IORING_TIMEOUT_BOOTTIME}},
 	}
-	for _, tt := range tests {
-		prepMiscCheckSQE(t, tt.name, tt.prep, tt.want)
-	}
+	testCheckSQE(t, tests)
 }
 
 func TestPrepTimeoutLive(t *testing.T) {
@@ -66,8 +64,8 @@ func TestPrepTimeoutLive(t *testing.T) {
 
 	t.Run("relative", func(t *testing.T) {
 		start := time.Now()
-		PrepTimeout(prepMiscSQE(t, ring, 1), short, 0, 0)
-		prepMiscWantRes(t, prepMiscReap(t, ring, 1), 1, etime)
+		PrepTimeout(testSQE(t, ring, 1), short, 0, 0)
+		testWantCQE(t, testReap(t, ring, 1), 1, etime)
 		if d := time.Since(start); d < 15*time.Millisecond {
 			t.Errorf("timeout fired after %v, want about 20ms", d)
 		}
@@ -77,8 +75,8 @@ func TestPrepTimeoutLive(t *testing.T) {
 		defer pin.Unpin()
 		ts := &KernelTimespec{Nsec: int64(time.Millisecond)}
 		pin.Pin(ts) // the kernel reads it at submit
-		PrepTimeout(prepMiscSQE(t, ring, 2), ts, 0, 0)
-		prepMiscWantRes(t, prepMiscReap(t, ring, 1), 2, etime)
+		PrepTimeout(testSQE(t, ring, 2), ts, 0, 0)
+		testWantCQE(t, testReap(t, ring, 1), 2, etime)
 	})
 	t.Run("absolute", func(t *testing.T) {
 		var now unix.Timespec
@@ -86,82 +84,82 @@ func TestPrepTimeoutLive(t *testing.T) {
 			t.Fatal(err)
 		}
 		abs := prepTimeoutCTS(t, time.Duration(now.Nano())+10*time.Millisecond)
-		PrepTimeout(prepMiscSQE(t, ring, 3), abs, 0, IORING_TIMEOUT_ABS)
-		prepMiscWantRes(t, prepMiscReap(t, ring, 1), 3, etime)
+		PrepTimeout(testSQE(t, ring, 3), abs, 0, IORING_TIMEOUT_ABS)
+		testWantCQE(t, testReap(t, ring, 1), 3, etime)
 	})
 	t.Run("count", func(t *testing.T) {
 		// Completes (res 0) once one other request has completed.
-		PrepTimeout(prepMiscSQE(t, ring, 4), long, 1, 0)
-		PrepNop(prepMiscSQE(t, ring, 5))
-		cqes := prepMiscReap(t, ring, 2)
-		prepMiscWantRes(t, cqes, 4, 0)
-		prepMiscWantRes(t, cqes, 5, 0)
+		PrepTimeout(testSQE(t, ring, 4), long, 1, 0)
+		PrepNop(testSQE(t, ring, 5))
+		cqes := testReap(t, ring, 2)
+		testWantCQE(t, cqes, 4, 0)
+		testWantCQE(t, cqes, 5, 0)
 	})
 	t.Run("remove", func(t *testing.T) {
 		requireOp(t, IORING_OP_TIMEOUT_REMOVE)
-		PrepTimeout(prepMiscSQE(t, ring, 6), long, 0, 0)
-		prepMiscPending(t, ring)
-		PrepTimeoutRemove(prepMiscSQE(t, ring, 7), 6, 0)
-		cqes := prepMiscReap(t, ring, 2)
-		prepMiscWantRes(t, cqes, 6, ecanceled)
-		prepMiscWantRes(t, cqes, 7, 0)
-		PrepTimeoutRemove(prepMiscSQE(t, ring, 8), 6, 0)
-		prepMiscWantRes(t, prepMiscReap(t, ring, 1), 8, -int32(unix.ENOENT))
+		PrepTimeout(testSQE(t, ring, 6), long, 0, 0)
+		testPending(t, ring)
+		PrepTimeoutRemove(testSQE(t, ring, 7), 6, 0)
+		cqes := testReap(t, ring, 2)
+		testWantCQE(t, cqes, 6, ecanceled)
+		testWantCQE(t, cqes, 7, 0)
+		PrepTimeoutRemove(testSQE(t, ring, 8), 6, 0)
+		testWantCQE(t, testReap(t, ring, 1), 8, -int32(unix.ENOENT))
 	})
 	t.Run("update", func(t *testing.T) {
 		requireOp(t, IORING_OP_TIMEOUT_REMOVE)
 		start := time.Now()
-		PrepTimeout(prepMiscSQE(t, ring, 9), long, 0, 0)
-		prepMiscPending(t, ring)
-		PrepTimeoutUpdate(prepMiscSQE(t, ring, 10), short, 9, 0)
-		cqes := prepMiscReap(t, ring, 2)
-		prepMiscWantRes(t, cqes, 9, etime)
-		prepMiscWantRes(t, cqes, 10, 0)
+		PrepTimeout(testSQE(t, ring, 9), long, 0, 0)
+		testPending(t, ring)
+		PrepTimeoutUpdate(testSQE(t, ring, 10), short, 9, 0)
+		cqes := testReap(t, ring, 2)
+		testWantCQE(t, cqes, 9, etime)
+		testWantCQE(t, cqes, 10, 0)
 		if d := time.Since(start); d > 10*time.Second {
 			t.Errorf("updated timeout fired after %v", d)
 		}
-		PrepTimeoutUpdate(prepMiscSQE(t, ring, 11), short, 9, 0)
-		prepMiscWantRes(t, prepMiscReap(t, ring, 1), 11, -int32(unix.ENOENT))
+		PrepTimeoutUpdate(testSQE(t, ring, 11), short, 9, 0)
+		testWantCQE(t, testReap(t, ring, 1), 11, -int32(unix.ENOENT))
 	})
 }
 
 // TestPrepTimeoutLinkLive bounds a pipe read with a linked timeout.
 func TestPrepTimeoutLinkLive(t *testing.T) {
 	requireOp(t, IORING_OP_LINK_TIMEOUT)
-	buf := prepMiscCMem(t, 16)
+	buf := testCMem(t, 16)
 	short := prepTimeoutCTS(t, 20*time.Millisecond)
 	long := prepTimeoutCTS(t, time.Minute)
-	r, w := prepMiscPipe(t)
+	r, w := testPipe(t)
 	ring := newRing(t, 8, 0)
 	linkedRead := func(ud uint64, ts *KernelTimespec) {
-		sqe := prepMiscSQE(t, ring, ud)
+		sqe := testSQE(t, ring, ud)
 		PrepRead(sqe, r, unsafe.Pointer(&buf[0]), 16, 0)
 		SQESetFlags(sqe, IOSQE_IO_LINK)
-		PrepLinkTimeout(prepMiscSQE(t, ring, ud+1), ts, 0)
+		PrepLinkTimeout(testSQE(t, ring, ud+1), ts, 0)
 	}
 
 	// The pipe stays empty: the read is cancelled, the timeout expires.
 	linkedRead(1, short)
-	cqes := prepMiscReap(t, ring, 2)
-	prepMiscWantRes(t, cqes, 1, -int32(unix.ECANCELED))
-	prepMiscWantRes(t, cqes, 2, -int32(unix.ETIME))
+	cqes := testReap(t, ring, 2)
+	testWantCQE(t, cqes, 1, -int32(unix.ECANCELED))
+	testWantCQE(t, cqes, 2, -int32(unix.ETIME))
 
 	// Data arrives in time: the read completes, the timeout is cancelled.
 	if _, err := unix.Write(w, []byte("in time")); err != nil {
 		t.Fatal(err)
 	}
 	linkedRead(3, long)
-	cqes = prepMiscReap(t, ring, 2)
-	prepMiscWantRes(t, cqes, 3, 7)
-	prepMiscWantRes(t, cqes, 4, -int32(unix.ECANCELED))
+	cqes = testReap(t, ring, 2)
+	testWantCQE(t, cqes, 3, 7)
+	testWantCQE(t, cqes, 4, -int32(unix.ECANCELED))
 
 	// IORING_LINK_TIMEOUT_UPDATE shortens a pending linked timeout.
 	requireOp(t, IORING_OP_TIMEOUT_REMOVE)
 	linkedRead(5, long)
-	prepMiscPending(t, ring)
-	PrepTimeoutUpdate(prepMiscSQE(t, ring, 7), short, 6, IORING_LINK_TIMEOUT_UPDATE)
-	cqes = prepMiscReap(t, ring, 3)
-	prepMiscWantRes(t, cqes, 5, -int32(unix.ECANCELED))
-	prepMiscWantRes(t, cqes, 6, -int32(unix.ETIME))
-	prepMiscWantRes(t, cqes, 7, 0)
+	testPending(t, ring)
+	PrepTimeoutUpdate(testSQE(t, ring, 7), short, 6, IORING_LINK_TIMEOUT_UPDATE)
+	cqes = testReap(t, ring, 3)
+	testWantCQE(t, cqes, 5, -int32(unix.ECANCELED))
+	testWantCQE(t, cqes, 6, -int32(unix.ETIME))
+	testWantCQE(t, cqes, 7, 0)
 }

@@ -4,6 +4,7 @@ package liburing
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 	"unsafe"
 
@@ -35,7 +36,7 @@ func TestRecvmsgLayout(t *testing.T) {
 	if recvmsgHdrLen != 16 {
 		t.Fatalf("sizeof(struct io_uring_recvmsg_out) = %d, want 16", recvmsgHdrLen)
 	}
-	buf := bufringCMem(t, 512)
+	buf := testCMem(t, 512)
 	tests := []struct {
 		name       string
 		namelen    uint32 // msgh.Namelen: name area
@@ -112,7 +113,7 @@ func TestRecvmsgCmsgIteration(t *testing.T) {
 		second  = ctrl + 24
 		written = 24 + 32 // both entries, as the kernel's controllen
 	)
-	buf := bufringCMem(t, 256)
+	buf := testCMem(t, 256)
 	msgh := recvmsgMsghdr(16, 64)
 	o := (*RecvmsgOut)(unsafe.Pointer(&buf[0]))
 
@@ -146,7 +147,7 @@ func TestRecvmsgCmsgIteration(t *testing.T) {
 					break
 				}
 			}
-			if !equalInts(got, tt.want) {
+			if !slices.Equal(got, tt.want) {
 				t.Fatalf("cmsg offsets %v, want %v", got, tt.want)
 			}
 			if len(got) >= 2 {
@@ -166,20 +167,8 @@ func TestRecvmsgCmsgIteration(t *testing.T) {
 	}
 }
 
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 func TestRecvmsgNilAndGoPointers(t *testing.T) {
-	buf := bufringCMem(t, 128)
+	buf := testCMem(t, 128)
 	o := (*RecvmsgOut)(unsafe.Pointer(&buf[0]))
 	*o = RecvmsgOut{Namelen: 0, Controllen: 16, Payloadlen: 4}
 	msgh := recvmsgMsghdr(0, 16)
@@ -230,30 +219,12 @@ func TestRecvmsgNilAndGoPointers(t *testing.T) {
 // on 127.0.0.1, closed when the test ends, and the sender's port.
 func recvmsgUDPPair(t *testing.T) (rx, tx, txPort int) {
 	t.Helper()
-	sock := func() int {
-		fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-		if err != nil {
-			t.Fatalf("socket: %v", err)
-		}
-		t.Cleanup(func() { unix.Close(fd) })
-		return fd
-	}
-	rx, tx = sock(), sock()
-	lo := &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}
-	if err := unix.Bind(rx, lo); err != nil {
-		t.Fatalf("bind: %v", err)
-	}
-	sa, err := unix.Getsockname(rx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := unix.Connect(tx, sa); err != nil {
+	rx, rxPort := netUDP(t)
+	tx, txPort = netUDP(t)
+	if err := unix.Connect(tx, &unix.SockaddrInet4{Addr: netLoopbackIP, Port: rxPort}); err != nil {
 		t.Fatalf("connect: %v", err)
 	}
-	if sa, err = unix.Getsockname(tx); err != nil {
-		t.Fatal(err)
-	}
-	return rx, tx, sa.(*unix.SockaddrInet4).Port
+	return rx, tx, txPort
 }
 
 // TestRecvmsgMultishotUDP receives three datagrams with one multishot
@@ -269,8 +240,8 @@ func TestRecvmsgMultishotUDP(t *testing.T) {
 		namelen    = unix.SizeofSockaddrInet4
 		controllen = 64
 	)
-	pool := bufringCMem(t, entries*size)
-	cmsgh := bufringCMem(t, unix.SizeofMsghdr)
+	pool := testCMem(t, entries*size)
+	cmsgh := testCMem(t, unix.SizeofMsghdr)
 	ring := newRing(t, 8, 0)
 	rx, tx, txPort := recvmsgUDPPair(t)
 	for _, opt := range []int{unix.IP_PKTINFO, unix.IP_RECVTTL} {
@@ -290,27 +261,14 @@ func TestRecvmsgMultishotUDP(t *testing.T) {
 	msgh.Namelen = namelen
 	msgh.SetControllen(controllen)
 
-	// IORING_OP_RECVMSG as io_uring_prep_recvmsg_multishot writes it, plus
-	// buffer selection from group bgid (ABI-level SQE fields). MSG_TRUNC in
-	// msg_flags makes the kernel report a datagram's full length in
+	// A multishot recvmsg with buffer selection from group bgid. MSG_TRUNC
+	// in msg_flags makes the kernel report a datagram's full length in
 	// Payloadlen even when the buffer holds less.
-	sqe := GetSQE(ring)
-	if sqe == nil {
-		t.Fatal("GetSQE: queue full")
-	}
-	sqe.Opcode = IORING_OP_RECVMSG
-	sqe.Fd = int32(rx)
-	sqe.Off = 0
-	sqe.Addr = uint64(uintptr(unsafe.Pointer(msgh)))
-	sqe.Len = 1
-	sqe.OpFlags = unix.MSG_TRUNC
-	sqe.Ioprio = IORING_RECV_MULTISHOT
-	sqe.Flags = IOSQE_BUFFER_SELECT
-	sqe.BufIndex = bgid
-	sqe.UserData = 0x2ec7
-	if _, err := Submit(ring); err != nil {
-		t.Fatalf("Submit: %v", err)
-	}
+	sqe := testSQE(t, ring, 0x2ec7)
+	PrepRecvmsgMultishot(sqe, rx, msgh, unix.MSG_TRUNC)
+	SQESetFlags(sqe, IOSQE_BUFFER_SELECT)
+	sqe.BufIndex = bgid // buf_group
+	testSubmit(t, ring)
 
 	big := bytes.Repeat([]byte("x"), 300)
 	msgs := [][]byte{[]byte("first"), []byte("second!"), big}
@@ -320,10 +278,7 @@ func TestRecvmsgMultishotUDP(t *testing.T) {
 		}
 	}
 	for i, m := range msgs {
-		cqe, err := WaitCQE(ring)
-		if err != nil {
-			t.Fatalf("WaitCQE: %v", err)
-		}
+		cqe := testPeekWait(t, ring)
 		if cqe.Res == -int32(unix.EINVAL) && i == 0 {
 			t.Skipf("multishot recvmsg unsupported (Linux 6.0): %v", unix.EINVAL)
 		}

@@ -10,36 +10,26 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// regIovec returns an Iovec of C-memory buffers of the given sizes, closed
-// when the test ends. Create it before the ring, so that it outlives the
-// ring's registrations (cleanups run last-in first-out).
-func regIovec(t *testing.T, sizes ...int) *Iovec {
+// regReadFixed submits a read_fixed into registered buffer bufIndex and
+// returns its res.
+func regReadFixed(t *testing.T, ring *Ring, fd int, addr unsafe.Pointer, n uint32, off uint64, bufIndex int) int32 {
 	t.Helper()
-	iov, err := NewIovecSizes(sizes...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { iov.Close() })
-	return iov
+	return testRunPrep(t, ring, func(s *SQE) { PrepReadFixed(s, fd, addr, n, off, bufIndex) })
 }
 
-// regFixedRW submits IORING_OP_READ_FIXED or IORING_OP_WRITE_FIXED, with the
-// SQE fields set from the io_uring ABI on top of a NOP, and returns its res.
-func regFixedRW(t *testing.T, ring *Ring, op uint8, fd int, addr unsafe.Pointer, n uint32, off uint64, bufIndex uint16) int32 {
+// regWriteFixed submits a write_fixed from registered buffer bufIndex and
+// returns its res.
+func regWriteFixed(t *testing.T, ring *Ring, fd int, addr unsafe.Pointer, n uint32, off uint64, bufIndex int) int32 {
 	t.Helper()
-	sqe := GetSQE(ring)
-	PrepNop(sqe)
-	sqe.Opcode, sqe.Fd, sqe.Addr, sqe.Len, sqe.Off, sqe.BufIndex = op, int32(fd), uint64(uintptr(addr)), n, off, bufIndex
-	_, res, _ := submitWait(t, ring)
-	return res
+	return testRunPrep(t, ring, func(s *SQE) { PrepWriteFixed(s, fd, addr, n, off, bufIndex) })
 }
 
 // TestRegisterBuffers writes from one registered buffer and reads back into
 // another with the fixed-buffer opcodes.
 func TestRegisterBuffers(t *testing.T) {
-	iov := regIovec(t, 4096, 4096)
+	iov := testIovecSizes(t, 4096, 4096)
 	ring := newRing(t, 4, 0)
-	path, fd := regTempFile(t, "bufs")
+	path, fd := testTempFile(t, "bufs")
 	regWantErr(t, "UnregisterBuffers with none", UnregisterBuffers(ring), unix.ENXIO)
 
 	if err := RegisterBuffers(ring, iov.Slice()); err != nil {
@@ -51,22 +41,22 @@ func TestRegisterBuffers(t *testing.T) {
 	in, _ := iov.Bytes(1)
 	const data = "registered buffers"
 	copy(out, data)
-	if res := regFixedRW(t, ring, IORING_OP_WRITE_FIXED, fd, unsafePointer(out), uint32(len(data)), 0, 0); res != int32(len(data)) {
+	if res := regWriteFixed(t, ring, fd, unsafePointer(out), uint32(len(data)), 0, 0); res != int32(len(data)) {
 		t.Fatalf("WRITE_FIXED from buffer 0: res %d", res)
 	}
-	regFileHolds(t, path, data)
+	testFileHolds(t, path, data)
 	// Read into the middle of buffer 1.
-	if res := regFixedRW(t, ring, IORING_OP_READ_FIXED, fd, unsafePointer(in[100:]), 64, 11, 1); res != int32(len(data)-11) {
+	if res := regReadFixed(t, ring, fd, unsafePointer(in[100:]), 64, 11, 1); res != int32(len(data)-11) {
 		t.Fatalf("READ_FIXED into buffer 1: res %d", res)
 	}
 	if got := string(in[100 : 100+len(data)-11]); got != "buffers" {
 		t.Errorf("buffer 1 holds %q", got)
 	}
 	// The address must lie inside the buffer the index names.
-	if res := regFixedRW(t, ring, IORING_OP_READ_FIXED, fd, unsafePointer(in), 8, 0, 0); res != -int32(unix.EFAULT) {
+	if res := regReadFixed(t, ring, fd, unsafePointer(in), 8, 0, 0); res != -int32(unix.EFAULT) {
 		t.Errorf("READ_FIXED outside buffer 0: res %d, want -EFAULT", res)
 	}
-	if res := regFixedRW(t, ring, IORING_OP_READ_FIXED, fd, unsafePointer(in), 8, 0, 2); res != -int32(unix.EFAULT) {
+	if res := regReadFixed(t, ring, fd, unsafePointer(in), 8, 0, 2); res != -int32(unix.EFAULT) {
 		t.Errorf("READ_FIXED with buf_index 2 past the table: res %d, want -EFAULT", res)
 	}
 
@@ -74,7 +64,7 @@ func TestRegisterBuffers(t *testing.T) {
 		t.Fatalf("UnregisterBuffers: %v", err)
 	}
 	regWantErr(t, "second UnregisterBuffers", UnregisterBuffers(ring), unix.ENXIO)
-	if res := regFixedRW(t, ring, IORING_OP_READ_FIXED, fd, unsafePointer(in), 8, 0, 1); res != -int32(unix.EFAULT) {
+	if res := regReadFixed(t, ring, fd, unsafePointer(in), 8, 0, 1); res != -int32(unix.EFAULT) {
 		t.Errorf("READ_FIXED after UnregisterBuffers: res %d, want -EFAULT", res)
 	}
 }
@@ -87,7 +77,7 @@ func TestRegisterBuffersPinned(t *testing.T) {
 	pin.Pin(&buf[0])
 	t.Cleanup(pin.Unpin)
 	ring := newRing(t, 4, 0)
-	path, fd := regTempFile(t, "pinned")
+	path, fd := testTempFile(t, "pinned")
 
 	iovecs := []unix.Iovec{{Base: &buf[0]}}
 	iovecs[0].SetLen(len(buf))
@@ -95,10 +85,10 @@ func TestRegisterBuffersPinned(t *testing.T) {
 		t.Fatalf("RegisterBuffers(pinned Go memory): %v", err)
 	}
 	copy(buf, "pinned")
-	if res := regFixedRW(t, ring, IORING_OP_WRITE_FIXED, fd, unsafePointer(buf), 6, 0, 0); res != 6 {
+	if res := regWriteFixed(t, ring, fd, unsafePointer(buf), 6, 0, 0); res != 6 {
 		t.Fatalf("WRITE_FIXED: res %d", res)
 	}
-	regFileHolds(t, path, "pinned")
+	testFileHolds(t, path, "pinned")
 	if err := UnregisterBuffers(ring); err != nil {
 		t.Fatal(err)
 	}
@@ -107,9 +97,9 @@ func TestRegisterBuffersPinned(t *testing.T) {
 // TestRegisterBuffersSparseTags fills a sparse buffer table with tagged
 // buffers and checks the tag CQEs of replaced and unregistered buffers.
 func TestRegisterBuffersSparseTags(t *testing.T) {
-	iov := regIovec(t, 256, 256)
+	iov := testIovecSizes(t, 256, 256)
 	ring := newRing(t, 8, 0)
-	path, fd := regTempFile(t, "tags")
+	path, fd := testTempFile(t, "tags")
 	b0, _ := iov.Bytes(0)
 	b1, _ := iov.Bytes(1)
 	copy(b0, "first")
@@ -121,28 +111,28 @@ func TestRegisterBuffersSparseTags(t *testing.T) {
 		t.Fatalf("RegisterBuffersSparse: %v", err)
 	}
 	regWantErr(t, "RegisterBuffersSparse over a table", RegisterBuffersSparse(ring, 4), unix.EBUSY)
-	if res := regFixedRW(t, ring, IORING_OP_WRITE_FIXED, fd, unsafePointer(b0), 5, 0, 1); res != -int32(unix.EFAULT) {
+	if res := regWriteFixed(t, ring, fd, unsafePointer(b0), 5, 0, 1); res != -int32(unix.EFAULT) {
 		t.Fatalf("WRITE_FIXED from an empty slot: res %d, want -EFAULT", res)
 	}
 
 	if n, err := RegisterBuffersUpdateTag(ring, 1, iov.Slice()[:1], []uint64{0xb1}); err != nil || n != 1 {
 		t.Fatalf("RegisterBuffersUpdateTag(1, buffer 0) = %d, %v; want 1", n, err)
 	}
-	if res := regFixedRW(t, ring, IORING_OP_WRITE_FIXED, fd, unsafePointer(b0), 5, 0, 1); res != 5 {
+	if res := regWriteFixed(t, ring, fd, unsafePointer(b0), 5, 0, 1); res != 5 {
 		t.Fatalf("WRITE_FIXED from slot 1: res %d", res)
 	}
-	regFileHolds(t, path, "first")
-	regNoCQE(t, ring)
+	testFileHolds(t, path, "first")
+	testNoCQE(t, ring, "")
 
 	if n, err := RegisterBuffersUpdateTag(ring, 1, iov.Slice()[1:], []uint64{0xb2}); err != nil || n != 1 {
 		t.Fatalf("RegisterBuffersUpdateTag(1, buffer 1) = %d, %v; want 1", n, err)
 	}
 	regCollectTags(t, ring, 0xb1)
-	if res := regFixedRW(t, ring, IORING_OP_WRITE_FIXED, fd, unsafePointer(b1), 6, 0, 1); res != 6 {
+	if res := regWriteFixed(t, ring, fd, unsafePointer(b1), 6, 0, 1); res != 6 {
 		t.Fatalf("WRITE_FIXED from replaced slot 1: res %d", res)
 	}
-	regFileHolds(t, path, "second")
-	if res := regFixedRW(t, ring, IORING_OP_WRITE_FIXED, fd, unsafePointer(b0), 5, 0, 1); res != -int32(unix.EFAULT) {
+	testFileHolds(t, path, "second")
+	if res := regWriteFixed(t, ring, fd, unsafePointer(b0), 5, 0, 1); res != -int32(unix.EFAULT) {
 		t.Errorf("WRITE_FIXED from the old buffer through slot 1: res %d, want -EFAULT", res)
 	}
 
@@ -155,13 +145,13 @@ func TestRegisterBuffersSparseTags(t *testing.T) {
 		t.Fatal(err)
 	}
 	regCollectTags(t, ring, 0xb2)
-	regNoCQE(t, ring)
+	testNoCQE(t, ring, "")
 
 	// A full table with tags in one call.
 	if err := RegisterBuffersTags(ring, iov.Slice(), []uint64{0xc0, 0xc1}); err != nil {
 		t.Fatalf("RegisterBuffersTags: %v", err)
 	}
-	if res := regFixedRW(t, ring, IORING_OP_READ_FIXED, fd, unsafePointer(b0[10:]), 6, 0, 0); res != 6 {
+	if res := regReadFixed(t, ring, fd, unsafePointer(b0[10:]), 6, 0, 0); res != 6 {
 		t.Fatalf("READ_FIXED into tagged buffer 0: res %d", res)
 	}
 	if string(b0[10:16]) != "second" {

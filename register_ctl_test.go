@@ -241,19 +241,15 @@ func TestRegisterRingFd(t *testing.T) {
 // TestRegisterSyncCancel cancels pending pipe reads synchronously.
 func TestRegisterSyncCancel(t *testing.T) {
 	ring := newRing(t, 4, 0)
-	rfd, _ := regPipe(t)
-	buf := regCBuf(t, 16, "")
+	rfd, _ := testPipe(t)
+	buf := testCBytes(t, 16, "")
 	noTimeout := KernelTimespec{Sec: -1, Nsec: -1}
 
 	_, err := RegisterSyncCancel(ring, &SyncCancelReg{Addr: 0x5ca1, Timeout: noTimeout})
 	regWantErr(t, "RegisterSyncCancel with nothing to cancel", err, unix.ENOENT)
 
-	sqe := GetSQE(ring)
-	PrepRead(sqe, rfd, unsafePointer(buf), 16, ^uint64(0))
-	sqe.UserData = 0x5ca1
-	if _, err := Submit(ring); err != nil {
-		t.Fatal(err)
-	}
+	PrepRead(testSQE(t, ring, 0x5ca1), rfd, unsafePointer(buf), 16, ^uint64(0))
+	testSubmit(t, ring)
 	n, err := RegisterSyncCancel(ring, &SyncCancelReg{Addr: 0x5ca1, Timeout: noTimeout})
 	if err != nil || n != 0 {
 		t.Fatalf("RegisterSyncCancel(user_data) = %d, %v; want 0", n, err)
@@ -269,23 +265,16 @@ func TestRegisterSyncCancel(t *testing.T) {
 
 	// Two reads on the same fd, cancelled together by fd.
 	for i := uint64(1); i <= 2; i++ {
-		sqe := GetSQE(ring)
-		PrepRead(sqe, rfd, unsafePointer(buf), 16, ^uint64(0))
-		sqe.UserData = i
+		PrepRead(testSQE(t, ring, i), rfd, unsafePointer(buf), 16, ^uint64(0))
 	}
-	if _, err := Submit(ring); err != nil {
-		t.Fatal(err)
-	}
+	testSubmit(t, ring)
 	n, err = RegisterSyncCancel(ring, &SyncCancelReg{Fd: int32(rfd), Flags: IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL, Timeout: noTimeout})
 	if err != nil || n != 2 {
 		t.Fatalf("RegisterSyncCancel(fd, all) = %d, %v; want 2", n, err)
 	}
-	for i := 0; i < 2; i++ {
-		ud, res, _ := submitWait(t, ring)
-		if res != -int32(unix.ECANCELED) {
-			t.Errorf("read %d: res %d, want -ECANCELED", ud, res)
-		}
-	}
+	cqes := testReap(t, ring, 2)
+	testWantCQE(t, cqes, 1, -int32(unix.ECANCELED))
+	testWantCQE(t, cqes, 2, -int32(unix.ECANCELED))
 	_, err = RegisterSyncCancel(ring, &SyncCancelReg{Addr: 1, Timeout: noTimeout, Pad2: [3]uint64{1}})
 	regWantErr(t, "RegisterSyncCancel with non-zero pad", err, unix.EINVAL)
 }

@@ -3,7 +3,6 @@
 package liburing
 
 import (
-	"os"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -13,21 +12,11 @@ import (
 // returns the CQE's res.
 func regFixedWrite(t *testing.T, ring *Ring, idx int, data string) int32 {
 	t.Helper()
-	buf := regCBuf(t, len(data), data)
-	sqe := GetSQE(ring)
-	PrepWrite(sqe, idx, unsafePointer(buf), uint32(len(data)), 0)
-	sqe.Flags |= IOSQE_FIXED_FILE
-	_, res, _ := submitWait(t, ring)
-	return res
-}
-
-// regFileHolds fails unless the file at path holds want.
-func regFileHolds(t *testing.T, path, want string) {
-	t.Helper()
-	got, err := os.ReadFile(path)
-	if err != nil || string(got) != want {
-		t.Fatalf("%s holds %q (%v), want %q", path, got, err, want)
-	}
+	buf := testCBytes(t, len(data), data)
+	return testRunPrep(t, ring, func(s *SQE) {
+		PrepWrite(s, idx, unsafePointer(buf), uint32(len(data)), 0)
+		SQESetFlags(s, IOSQE_FIXED_FILE)
+	})
 }
 
 // TestRegisterFiles registers a file table and writes through a fixed file
@@ -37,7 +26,7 @@ func TestRegisterFiles(t *testing.T) {
 	regWantErr(t, "UnregisterFiles with none", UnregisterFiles(ring), unix.ENXIO)
 	regWantErr(t, "RegisterFiles(bad fd)", RegisterFiles(ring, []int32{1 << 28}), unix.EBADF)
 
-	path, _ := regTempFile(t, "fixed")
+	path, _ := testTempFile(t, "fixed")
 	fd, err := unix.Open(path, unix.O_WRONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +41,7 @@ func TestRegisterFiles(t *testing.T) {
 	if res := regFixedWrite(t, ring, 1, "fixed file"); res != int32(len("fixed file")) {
 		t.Fatalf("write through fixed file 1: res %d", res)
 	}
-	regFileHolds(t, path, "fixed file")
+	testFileHolds(t, path, "fixed file")
 	if res := regFixedWrite(t, ring, 0, "x"); res != -int32(unix.EBADF) {
 		t.Errorf("write through the empty slot 0: res %d, want -EBADF", res)
 	}
@@ -67,13 +56,13 @@ func TestRegisterFiles(t *testing.T) {
 	if res := regFixedWrite(t, ring, 1, "x"); res != -int32(unix.EBADF) {
 		t.Errorf("write through a fixed file after UnregisterFiles: res %d, want -EBADF", res)
 	}
-	regFileHolds(t, path, "fixed file")
+	testFileHolds(t, path, "fixed file")
 }
 
 // TestRegisterFilesSparseUpdate fills and empties slots of a sparse table.
 func TestRegisterFilesSparseUpdate(t *testing.T) {
 	ring := newRing(t, 4, 0)
-	path, fd := regTempFile(t, "sparse")
+	path, fd := testTempFile(t, "sparse")
 	_, err := RegisterFilesUpdate(ring, 0, []int32{int32(fd)})
 	regWantErr(t, "RegisterFilesUpdate without a table", err, unix.ENXIO)
 
@@ -90,7 +79,7 @@ func TestRegisterFilesSparseUpdate(t *testing.T) {
 	if res := regFixedWrite(t, ring, 2, "sparse"); res != 6 {
 		t.Fatalf("write through updated slot 2: res %d", res)
 	}
-	regFileHolds(t, path, "sparse")
+	testFileHolds(t, path, "sparse")
 
 	// IORING_REGISTER_FILES_SKIP leaves slot 2 alone and counts as updated.
 	if n, err := RegisterFilesUpdate(ring, 1, []int32{int32(fd), IORING_REGISTER_FILES_SKIP}); err != nil || n != 2 {
@@ -118,8 +107,8 @@ func TestRegisterFilesSparseUpdate(t *testing.T) {
 // unregistered, and untagged files post none.
 func TestRegisterFilesTags(t *testing.T) {
 	ring := newRing(t, 8, 0)
-	pathA, fdA := regTempFile(t, "a")
-	pathB, fdB := regTempFile(t, "b")
+	pathA, fdA := testTempFile(t, "a")
+	pathB, fdB := testTempFile(t, "b")
 
 	if err := RegisterFilesTags(ring, []int32{int32(fdA), int32(fdB)}, []uint64{0x7a61, 0}); err != nil {
 		t.Fatalf("RegisterFilesTags: %v", err)
@@ -127,8 +116,8 @@ func TestRegisterFilesTags(t *testing.T) {
 	if res := regFixedWrite(t, ring, 0, "to a"); res != 4 {
 		t.Fatalf("write through slot 0: res %d", res)
 	}
-	regFileHolds(t, pathA, "to a")
-	regNoCQE(t, ring)
+	testFileHolds(t, pathA, "to a")
+	testNoCQE(t, ring, "")
 
 	if n, err := RegisterFilesUpdateTag(ring, 0, []int32{int32(fdB)}, []uint64{0x7a62}); err != nil || n != 1 {
 		t.Fatalf("RegisterFilesUpdateTag = %d, %v; want 1", n, err)
@@ -137,8 +126,8 @@ func TestRegisterFilesTags(t *testing.T) {
 	if res := regFixedWrite(t, ring, 0, "to b"); res != 4 {
 		t.Fatalf("write through updated slot 0: res %d", res)
 	}
-	regFileHolds(t, pathB, "to b")
-	regFileHolds(t, pathA, "to a")
+	testFileHolds(t, pathB, "to b")
+	testFileHolds(t, pathA, "to a")
 
 	_, err := RegisterFilesUpdateTag(ring, 1, []int32{-1}, []uint64{0x7a63})
 	regWantErr(t, "tagging an empty slot", err, unix.EINVAL)
@@ -149,7 +138,7 @@ func TestRegisterFilesTags(t *testing.T) {
 		t.Fatal(err)
 	}
 	regCollectTags(t, ring, 0x7a62) // only slot 0 carried a tag
-	regNoCQE(t, ring)
+	testNoCQE(t, ring, "")
 
 	// Untagged registration through the FILES2 path.
 	if err := RegisterFilesTags(ring, []int32{int32(fdA)}, nil); err != nil {
@@ -158,7 +147,7 @@ func TestRegisterFilesTags(t *testing.T) {
 	if res := regFixedWrite(t, ring, 0, "TO A"); res != 4 {
 		t.Fatalf("write: res %d", res)
 	}
-	regFileHolds(t, pathA, "TO A")
+	testFileHolds(t, pathA, "TO A")
 	if err := UnregisterFiles(ring); err != nil {
 		t.Fatal(err)
 	}
@@ -169,19 +158,13 @@ func TestRegisterFilesTags(t *testing.T) {
 // slots from the registered range only.
 func TestRegisterFileAllocRange(t *testing.T) {
 	ring := newRing(t, 4, 0)
-	path, _ := regTempFile(t, "alloc")
-	cpath, err := CString(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer Free(cpath)
+	path, _ := testTempFile(t, "alloc")
+	cpath := testCString(t, path)
 	openDirect := func() int32 {
-		sqe := GetSQE(ring)
-		PrepOpenat(sqe, unix.AT_FDCWD, cpath, unix.O_RDONLY, 0)
-		alloc := uint32(IORING_FILE_INDEX_ALLOC)
-		sqe.SpliceFdIn = int32(alloc) // file_index
-		_, res, _ := submitWait(t, ring)
-		return res
+		t.Helper()
+		return testRunPrep(t, ring, func(s *SQE) {
+			PrepOpenatDirect(s, unix.AT_FDCWD, cpath, unix.O_RDONLY, 0, IORING_FILE_INDEX_ALLOC)
+		})
 	}
 
 	regWantErr(t, "RegisterFileAllocRange without a table", RegisterFileAllocRange(ring, 0, 1), unix.EINVAL)

@@ -5,7 +5,6 @@ package liburing
 import (
 	"encoding/binary"
 	"errors"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -22,54 +21,16 @@ func regWantErr(t *testing.T, what string, err, want error) {
 	}
 }
 
-// regPipe returns a pipe's read and write ends, closed when the test ends.
-func regPipe(t *testing.T) (int, int) {
-	t.Helper()
-	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { unix.Close(p[0]); unix.Close(p[1]) })
-	return p[0], p[1]
-}
-
-// regTempFile creates an empty file in the test's temp dir and returns its
-// path and an O_RDWR fd, closed when the test ends.
-func regTempFile(t *testing.T, name string) (string, int) {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), name)
-	fd, err := unix.Open(path, unix.O_RDWR|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { unix.Close(fd) })
-	return path, fd
-}
-
-// regCBuf returns C memory holding data (or n zero bytes when data is
-// shorter), freed when the test ends.
-func regCBuf(t *testing.T, n int, data string) []byte {
-	t.Helper()
-	b, err := AllocBuffer(n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { FreeBuffer(b) })
-	copy(b, data)
-	return b
-}
-
 // regNop submits a NOP with the given SQE flags and personality and returns
 // its res.
 func regNop(t *testing.T, ring *Ring, flags uint8, personality uint16) int32 {
 	t.Helper()
-	sqe := GetSQE(ring)
-	PrepNop(sqe)
-	sqe.Flags, sqe.Personality, sqe.UserData = flags, personality, 0x4e4f50
-	ud, res, _ := submitWait(t, ring)
-	if ud != 0x4e4f50 {
-		t.Fatalf("NOP completed with user_data %#x", ud)
-	}
+	testPrep(t, ring, 0x4e4f50, func(s *SQE) {
+		PrepNop(s)
+		SQESetFlags(s, uint32(flags))
+		s.Personality = personality // liburing has no setter for it
+	})
+	res, _ := testRun(t, ring, 0x4e4f50)
 	return res
 }
 
@@ -82,9 +43,7 @@ func regCollectTags(t *testing.T, ring *Ring, want ...uint64) {
 	var got []uint64
 	deadline := time.Now().Add(5 * time.Second)
 	for len(got) < len(want) && time.Now().Before(deadline) {
-		sqe := GetSQE(ring)
-		PrepNop(sqe)
-		sqe.UserData = 0x4e4f50
+		PrepNop(testSQE(t, ring, 0x4e4f50))
 		if _, err := SubmitAndWait(ring, 1); err != nil {
 			t.Fatalf("SubmitAndWait: %v", err)
 		}
@@ -111,14 +70,6 @@ func regCollectTags(t *testing.T, ring *Ring, want ...uint64) {
 	want = slices.Sorted(slices.Values(want))
 	if !slices.Equal(got, want) {
 		t.Fatalf("tag CQEs %#x, want %#x", got, want)
-	}
-}
-
-// regNoCQE fails if a CQE is waiting.
-func regNoCQE(t *testing.T, ring *Ring) {
-	t.Helper()
-	if cqe, err := PeekCQE(ring); err == nil {
-		t.Fatalf("unexpected CQE user_data %#x res %d", cqe.UserData, cqe.Res)
 	}
 }
 
@@ -214,15 +165,16 @@ func TestRegisterBadArgs(t *testing.T) {
 }
 
 // TestRegisterRaw drives io_uring_register(2) through Register on a ring
-// set up with the raw io_uring_setup(2) system call.
+// set up with the raw io_uring_setup(2) system call (Setup), without a
+// struct io_uring.
 func TestRegisterRaw(t *testing.T) {
 	var params Params
-	r1, _, e := unix.Syscall(unix.SYS_IO_URING_SETUP, 4, uintptr(unsafe.Pointer(&params)), 0)
-	if e != 0 {
-		t.Fatalf("io_uring_setup: %v", e)
+	ringFd, err := Setup(4, &params)
+	if err != nil {
+		t.Fatalf("Setup: %v", err)
 	}
-	fd := uint32(r1)
-	defer unix.Close(int(fd))
+	defer unix.Close(ringFd)
+	fd := uint32(ringFd)
 
 	p, err := NewProbe(probeOpsMax)
 	if err != nil {
@@ -255,7 +207,7 @@ func TestRegisterRaw(t *testing.T) {
 	_, err = Register(fd, IORING_REGISTER_LAST+100, nil, 0)
 	regWantErr(t, "unknown opcode", err, unix.EINVAL)
 
-	rfd, _ := regPipe(t)
+	rfd, _ := testPipe(t)
 	_, err = Register(uint32(rfd), IORING_REGISTER_PERSONALITY, nil, 0)
 	regWantErr(t, "Register on a pipe", err, unix.EOPNOTSUPP)
 	_, err = Register(^uint32(0)>>2, IORING_REGISTER_PERSONALITY, nil, 0)
@@ -353,7 +305,7 @@ func TestRegisterEventfd(t *testing.T) {
 	if n, err := count(); !errors.Is(err, unix.EAGAIN) {
 		t.Fatalf("eventfd after unregister: %d, %v; want EAGAIN", n, err)
 	}
-	rfd, _ := regPipe(t)
+	rfd, _ := testPipe(t)
 	regWantErr(t, "RegisterEventfd(pipe)", RegisterEventfd(ring, rfd), unix.EINVAL)
 	regWantErr(t, "RegisterEventfd(-1)", RegisterEventfd(ring, -1), unix.EBADF)
 }

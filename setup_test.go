@@ -5,13 +5,12 @@ package liburing
 import (
 	"errors"
 	"os"
+	"runtime"
 	"strconv"
 	"testing"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/liburing-go/liburing/internal/ctest"
 )
 
 // coreNops takes n SQEs and preps NOPs with user_data first, first+1, ...
@@ -140,15 +139,10 @@ func TestSetupErrors(t *testing.T) {
 		t.Errorf("QueueMmap(nil ring) = %v, want ErrNilRing", err)
 	}
 	// A pipe is no io_uring: mapping it fails and leaves the ring unset.
-	var pfd [2]int
-	if err := unix.Pipe2(pfd[:], unix.O_CLOEXEC); err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(pfd[0])
-	defer unix.Close(pfd[1])
+	pr, _ := testPipe(t)
 	p := Params{SQEntries: 8, CQEntries: 16, Features: IORING_FEAT_SINGLE_MMAP}
 	p.SQOff.Array, p.CQOff.Cqes = 64, 64
-	if err := QueueMmap(pfd[0], &p, &ring); err == nil {
+	if err := QueueMmap(pr, &p, &ring); err == nil {
 		QueueExit(&ring)
 		t.Fatal("QueueMmap on a pipe succeeded")
 	}
@@ -246,9 +240,10 @@ func TestRingDontfork(t *testing.T) {
 }
 
 // TestCloseRingFd: without a registered ring fd CloseRingFd fails with
-// EINVAL; after registering it (from C, io_uring_register_ring_fd) the plain
-// fd is closed and the ring keeps working through the registered one.
+// EINVAL; after RegisterRingFd the plain fd is closed and the ring keeps
+// working through the registered one.
 func TestCloseRingFd(t *testing.T) {
+	runtime.LockOSThread() // the registration is per thread; never unlocked
 	ring := newRing(t, 8, 0)
 	if ring.Features()&IORING_FEAT_REG_REG_RING == 0 {
 		if _, err := CloseRingFd(ring); !errors.Is(err, unix.EOPNOTSUPP) {
@@ -259,8 +254,8 @@ func TestCloseRingFd(t *testing.T) {
 	if n, err := CloseRingFd(ring); !errors.Is(err, unix.EINVAL) {
 		t.Errorf("CloseRingFd before registering = %d, %v; want EINVAL", n, err)
 	}
-	if ret := ctest.RegisterRingFd(ring.CPtr()); ret != 1 {
-		t.Fatalf("io_uring_register_ring_fd = %d", ret)
+	if _, err := RegisterRingFd(ring); err != nil {
+		t.Fatalf("RegisterRingFd: %v", err)
 	}
 	fd := ring.Fd()
 	if n, err := CloseRingFd(ring); err != nil || n != 1 {

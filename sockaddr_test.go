@@ -348,8 +348,8 @@ func TestSockaddrPrepSQE(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sa.Close()
-	saA, lenA := netAddr(sa.Ptr()), netAddr(sa.LenPtr())
-	buf := netBytes(t, 16)
+	saA, lenA := testAddr(sa.Ptr()), testAddr(sa.LenPtr())
+	buf := testCMem(t, 16)
 	bufP := unsafe.Pointer(&buf[0])
 	bufA := uint64(uintptr(bufP))
 	var none *Sockaddr
@@ -423,7 +423,7 @@ func TestSockaddrLive(t *testing.T) {
 			if err != nil {
 				t.Skipf("socket: %v", err)
 			}
-			netClose(t, lfd)
+			testCloseLater(t, lfd)
 			laddr, err := NewSockaddr(family, host, 0, 0)
 			if err != nil {
 				t.Fatal(err)
@@ -444,14 +444,14 @@ func TestSockaddrLive(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			netClose(t, cfd)
+			testCloseLater(t, cfd)
 			peer, err := NewSockaddr(unix.AF_UNSPEC, "", 0, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer peer.Close()
-			netPrep(t, ring, 1, func(s *SQE) { peer.PrepAccept(s, lfd, unix.SOCK_CLOEXEC) })
-			netPrep(t, ring, 2, func(s *SQE) { laddr.PrepConnect(s, cfd) })
+			testPrep(t, ring, 1, func(s *SQE) { peer.PrepAccept(s, lfd, unix.SOCK_CLOEXEC) })
+			testPrep(t, ring, 2, func(s *SQE) { laddr.PrepConnect(s, cfd) })
 			if _, err := SubmitAndWait(ring, 2); err != nil {
 				t.Fatal(err)
 			}
@@ -465,14 +465,14 @@ func TestSockaddrLive(t *testing.T) {
 				case 1:
 					afd = cqe.Res
 				case 2:
-					netWantRes(t, "connect", cqe.Res, 0)
+					testWantRes(t, "connect", cqe.Res, 0)
 				}
 				CQESeen(ring, cqe)
 			}
 			if afd < 0 {
-				t.Fatalf("accept: %v", netErr(afd))
+				t.Fatalf("accept: %v", testErr(afd))
 			}
-			netClose(t, int(afd))
+			testCloseLater(t, int(afd))
 
 			// The accepted peer address is the client's local address.
 			caddr, err := NewSockaddr(family, host, 0, 0)
@@ -509,20 +509,20 @@ func TestSockaddrSendtoLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dst.Close()
-	buf := netBytes(t, 5)
+	buf := testCMem(t, 5)
 	copy(buf, "hello")
-	netPrep(t, ring, 1, func(s *SQE) { dst.PrepSendto(s, sfd, unsafe.Pointer(&buf[0]), 5, 0) })
-	res, _ := netRun(t, ring, 1)
+	testPrep(t, ring, 1, func(s *SQE) { dst.PrepSendto(s, sfd, unsafe.Pointer(&buf[0]), 5, 0) })
+	res, _ := testRun(t, ring, 1)
 	if res == -int32(unix.EINVAL) {
 		t.Skip("kernel's IORING_OP_SEND takes no destination address (Linux 6.1)")
 	}
-	netWantRes(t, "sendto", res, 5)
-	netPrep(t, ring, 2, func(s *SQE) {
+	testWantRes(t, "sendto", res, 5)
+	testPrep(t, ring, 2, func(s *SQE) {
 		PrepSend(s, sfd, unsafe.Pointer(&buf[1]), 4, 0)
 		dst.PrepSendSetAddr(s)
 	})
-	res, _ = netRun(t, ring, 2)
-	netWantRes(t, "send with address", res, 4)
+	res, _ = testRun(t, ring, 2)
+	testWantRes(t, "send with address", res, 4)
 	got := make([]byte, 8)
 	for _, want := range []string{"hello", "ello"} {
 		n, err := unix.Read(rfd, got)

@@ -245,7 +245,7 @@ func TestBindListenNameErrors(t *testing.T) {
 	if err != nil {
 		t.Skipf("no IPv6: %v", err)
 	}
-	netClose(t, s6)
+	testCloseLater(t, s6)
 	ip, port, err := Getsockname(s6, in4)
 	if err != nil || ip != "::" || port != 0 || in4.Family() != unix.AF_INET6 {
 		t.Errorf("Getsockname(unbound v6 socket) = %q, %d, %v (family %d)", ip, port, err, in4.Family())
@@ -338,7 +338,7 @@ func TestSockopt(t *testing.T) {
 func sockRequireCmdSock(t *testing.T, res int32) {
 	t.Helper()
 	if res == -int32(unix.EOPNOTSUPP) || res == -int32(unix.EINVAL) {
-		t.Skipf("kernel lacks SOCKET_URING_OP_GETSOCKOPT/SETSOCKOPT (Linux 6.7): %v", netErr(res))
+		t.Skipf("kernel lacks SOCKET_URING_OP_GETSOCKOPT/SETSOCKOPT (Linux 6.7): %v", testErr(res))
 	}
 }
 
@@ -351,14 +351,14 @@ func TestSockoptLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer get.Close()
-	netPrep(t, ring, 1, func(s *SQE) {
+	testPrep(t, ring, 1, func(s *SQE) {
 		if err := get.PrepGetsockopt(s, fd, unix.SOL_SOCKET, unix.SO_TYPE); err != nil {
 			t.Fatal(err)
 		}
 	})
-	res, _ := netRun(t, ring, 1)
+	res, _ := testRun(t, ring, 1)
 	sockRequireCmdSock(t, res)
-	netWantRes(t, "getsockopt SO_TYPE", res, 4)
+	testWantRes(t, "getsockopt SO_TYPE", res, 4)
 	if get.Int() != unix.SOCK_DGRAM {
 		t.Errorf("SO_TYPE %d, want SOCK_DGRAM", get.Int())
 	}
@@ -369,9 +369,9 @@ func TestSockoptLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer set.Close()
-	netPrep(t, ring, 2, func(s *SQE) { _ = set.PrepSetsockopt(s, fd, unix.SOL_SOCKET, unix.SO_RCVBUF) })
-	res, _ = netRun(t, ring, 2)
-	netWantRes(t, "setsockopt with 2 bytes for an int option", res, -int32(unix.EINVAL))
+	testPrep(t, ring, 2, func(s *SQE) { _ = set.PrepSetsockopt(s, fd, unix.SOL_SOCKET, unix.SO_RCVBUF) })
+	res, _ = testRun(t, ring, 2)
+	testWantRes(t, "setsockopt with 2 bytes for an int option", res, -int32(unix.EINVAL))
 
 	// A byte option: an unbound socket's SO_BINDTODEVICE name is empty.
 	name, err := NewSockoptBytes(make([]byte, 16))
@@ -379,13 +379,13 @@ func TestSockoptLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer name.Close()
-	netPrep(t, ring, 3, func(s *SQE) { _ = name.PrepGetsockopt(s, fd, unix.SOL_SOCKET, unix.SO_BINDTODEVICE) })
-	res, _ = netRun(t, ring, 3)
-	netWantRes(t, "getsockopt SO_BINDTODEVICE unbound", res, 0)
+	testPrep(t, ring, 3, func(s *SQE) { _ = name.PrepGetsockopt(s, fd, unix.SOL_SOCKET, unix.SO_BINDTODEVICE) })
+	res, _ = testRun(t, ring, 3)
+	testWantRes(t, "getsockopt SO_BINDTODEVICE unbound", res, 0)
 
-	netPrep(t, ring, 4, func(s *SQE) { _ = get.PrepCmdSock(s, SOCKET_URING_OP_GETSOCKOPT, -1, unix.SOL_SOCKET, unix.SO_TYPE) })
-	res, _ = netRun(t, ring, 4)
-	netWantRes(t, "getsockopt on a bad fd", res, -int32(unix.EBADF))
+	testPrep(t, ring, 4, func(s *SQE) { _ = get.PrepCmdSock(s, SOCKET_URING_OP_GETSOCKOPT, -1, unix.SOL_SOCKET, unix.SO_TYPE) })
+	res, _ = testRun(t, ring, 4)
+	testWantRes(t, "getsockopt on a bad fd", res, -int32(unix.EBADF))
 }
 
 func TestEpollEvent(t *testing.T) {
@@ -426,16 +426,16 @@ func TestEpollEvent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	netClose(t, epfd)
+	testCloseLater(t, epfd)
 	efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC)
 	if err != nil {
 		t.Fatal(err)
 	}
-	netClose(t, efd)
+	testCloseLater(t, efd)
 	ev.Ptr().Fd = int32(efd)
-	netPrep(t, ring, 1, func(s *SQE) { ev.PrepEpollCtl(s, epfd, efd, unix.EPOLL_CTL_ADD) })
-	res, _ := netRun(t, ring, 1)
-	netWantRes(t, "EPOLL_CTL_ADD", res, 0)
+	testPrep(t, ring, 1, func(s *SQE) { ev.PrepEpollCtl(s, epfd, efd, unix.EPOLL_CTL_ADD) })
+	res, _ := testRun(t, ring, 1)
+	testWantRes(t, "EPOLL_CTL_ADD", res, 0)
 	ev.Close() // read at submit; no longer needed
 	ev.Close()
 	if ev.Ptr() != nil {
@@ -449,9 +449,9 @@ func TestEpollEvent(t *testing.T) {
 	if err != nil || n != 1 || got[0].Fd != int32(efd) || got[0].Events&unix.EPOLLIN == 0 {
 		t.Fatalf("EpollWait = %d, %v, %+v", n, err, got[:max(n, 0)])
 	}
-	netPrep(t, ring, 2, func(s *SQE) { none.PrepEpollCtl(s, epfd, efd, unix.EPOLL_CTL_DEL) })
-	res, _ = netRun(t, ring, 2)
-	netWantRes(t, "EPOLL_CTL_DEL", res, 0)
+	testPrep(t, ring, 2, func(s *SQE) { none.PrepEpollCtl(s, epfd, efd, unix.EPOLL_CTL_DEL) })
+	res, _ = testRun(t, ring, 2)
+	testWantRes(t, "EPOLL_CTL_DEL", res, 0)
 	if n, _ := unix.EpollWait(epfd, got, 0); n != 0 {
 		t.Errorf("event still registered: %d", n)
 	}

@@ -9,13 +9,13 @@ import (
 )
 
 func TestSQESetDataSQE(t *testing.T) {
-	mem := prepMiscCMem(t, 8)
+	mem := testCMem(t, 8)
 	p := unsafe.Pointer(&mem[0])
 	fresh := *freshSQE()
 	with := func(f func(*SQE)) SQE { s := fresh; f(&s); return s }
-	tests := []prepMiscCase{
+	tests := []testSQECase{
 		// Only user_data (or flags) changes; stale fields stay.
-		{"set_data", func(s *SQE) { SQESetData(s, p) }, with(func(s *SQE) { s.UserData = prepMiscAddr(&mem[0]) })},
+		{"set_data", func(s *SQE) { SQESetData(s, p) }, with(func(s *SQE) { s.UserData = testAddr(&mem[0]) })},
 		{"set_data nil", func(s *SQE) { SQESetData(s, nil) }, with(func(s *SQE) { s.UserData = 0 })},
 		{"set_data64 max", func(s *SQE) { SQESetData64(s, ^uint64(0)) }, with(func(s *SQE) { s.UserData = ^uint64(0) })},
 		{"set_flags", func(s *SQE) { SQESetFlags(s, IOSQE_IO_LINK|IOSQE_BUFFER_SELECT) },
@@ -36,7 +36,7 @@ func TestSQESetDataSQE(t *testing.T) {
 // TestSQESetDataRoundTrip: a C pointer set with SQESetData comes back from
 // CQEGetData after a NOP.
 func TestSQESetDataRoundTrip(t *testing.T) {
-	mem := prepMiscCMem(t, 8)
+	mem := testCMem(t, 8)
 	p := unsafe.Pointer(&mem[3])
 	ring := newRing(t, 4, 0)
 	sqe := GetSQE(ring)

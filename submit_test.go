@@ -12,17 +12,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// corePipe returns a pipe whose ends are closed when the test ends.
-func corePipe(t testing.TB) (r, w int) {
-	t.Helper()
-	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { unix.Close(p[0]); unix.Close(p[1]) })
-	return p[0], p[1]
-}
-
 func TestSubmitAndGetEvents(t *testing.T) {
 	ring := newRing(t, 8, 0)
 	coreNops(t, ring, 1, 2)
@@ -57,7 +46,11 @@ func TestSubmitAndWaitTimeout(t *testing.T) {
 
 	// Nothing queued and nothing completes: -ETIME after the timeout.
 	start := time.Now()
-	if _, _, err := SubmitAndWaitTimeout(ring, 1, &KernelTimespec{Nsec: 20e6}, nil); !errors.Is(err, unix.ETIME) {
+	err = testRetryEINTR(func() error {
+		_, _, err := SubmitAndWaitTimeout(ring, 1, &KernelTimespec{Nsec: 20e6}, nil)
+		return err
+	})
+	if !errors.Is(err, unix.ETIME) {
 		t.Errorf("SubmitAndWaitTimeout on an idle ring = %v, want ETIME", err)
 	}
 	if d := time.Since(start); d < 15*time.Millisecond || d > 2*time.Second {
@@ -66,12 +59,8 @@ func TestSubmitAndWaitTimeout(t *testing.T) {
 
 	// A read of an empty pipe is submitted but does not complete: liburing
 	// returns the submitted count without a CQE; Go adds ETIME.
-	r, w := corePipe(t)
-	buf, err := AllocBuffer(16)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer FreeBuffer(buf)
+	r, w := testPipe(t)
+	buf := testCMem(t, 16)
 	sqe := GetSQE(ring)
 	PrepRead(sqe, r, unsafe.Pointer(&buf[0]), 16, 0)
 	SQESetData64(sqe, 99)
@@ -110,7 +99,7 @@ func TestEnter(t *testing.T) {
 	if _, err := Enter(1<<30, 0, 0, 0, nil); !errors.Is(err, unix.EBADF) {
 		t.Errorf("Enter(bad fd) = %v, want EBADF", err)
 	}
-	r, _ := corePipe(t)
+	r, _ := testPipe(t)
 	if _, err := Enter(uint32(r), 0, 0, 0, nil); !errors.Is(err, unix.EOPNOTSUPP) {
 		t.Errorf("Enter(pipe) = %v, want EOPNOTSUPP", err)
 	}
@@ -140,7 +129,10 @@ func TestEnter2(t *testing.T) {
 		Ts:        uint64(uintptr(unsafe.Pointer(ts))),
 	}
 	start := time.Now()
-	_, err := Enter2(fd, 0, 1, IORING_ENTER_GETEVENTS|IORING_ENTER_EXT_ARG, unsafe.Pointer(arg), uint64(unsafe.Sizeof(*arg)))
+	err := testRetryEINTR(func() error {
+		_, err := Enter2(fd, 0, 1, IORING_ENTER_GETEVENTS|IORING_ENTER_EXT_ARG, unsafe.Pointer(arg), uint64(unsafe.Sizeof(*arg)))
+		return err
+	})
 	if !errors.Is(err, unix.ETIME) {
 		t.Errorf("Enter2(EXT_ARG, 20ms) on an idle ring = %v, want ETIME", err)
 	}
