@@ -10,7 +10,9 @@
 # Steps: fetch the kernels (matrix/fetch.sh, cached under build/matrix/);
 # build each test binary with `go test -c`, statically linked (cgo included);
 # build an initramfs whose /init is matrix/runner; boot each kernel with a time
-# limit; collect the runner's records; print the table (matrix/table).
+# limit; collect the runner's records; print the table (matrix/table) and
+# keep it in build/matrix/{full,smoke}/table.md (table-changed.md: only the
+# rows that do not pass everywhere).
 #
 # Settings (environment): MATRIX_KERNELS (names in matrix/fetch.sh's pins),
 # MATRIX_RUN (a go test -run pattern), MATRIX_TIMEOUT (seconds per kernel),
@@ -200,4 +202,6 @@ IFS='|'
 # shellcheck disable=SC2086
 set -- ${cols#|}
 unset IFS
+# The rows that differ from all-pass, for the README: table-changed.md.
+"$bin/table" -changed -o "$out/table-changed.md" "$@" >/dev/null || true
 "$bin/table" -o "$out/table.md" "$@"
