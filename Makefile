@@ -42,7 +42,7 @@ cover-check:
 test-cgocheck2: lib
 	$(GOENV) GOEXPERIMENT=cgocheck2 $(GO) test -count=1 $(TESTFLAGS) ./...
 
-test: lib check-generated vet test-race cover-check test-cgocheck2 test-bench test-crosscheck
+test: lib check-generated vet test-race cover-check test-cgocheck2 kernel-smoke test-bench test-crosscheck
 
 # Benchmarks: a separate module (it depends on the pure-Go giouring, which
 # links on Go 1.23+ only with -checklinkname=0). BENCHFLAGS="-rounds 5
@@ -69,6 +69,22 @@ crosscheck: lib
 
 test-crosscheck: lib
 	cd crosscheck && $(GOENV) $(GO) vet -ldflags=-checklinkname=0 ./... && $(GOENV) $(GO) test -ldflags=-checklinkname=0 -count=1 ./...
+
+# The kernel matrix (matrix/matrix.sh): the test binaries, statically linked,
+# on Debian's Linux 6.1 LTS and 6.12 kernels under QEMU (software emulation,
+# never KVM) and natively on this kernel; prints one table of test x kernel
+# and a summary per kernel into build/matrix/full/table.md. The kernels come
+# from Debian's archive through apt (pinned, cached under build/matrix/);
+# qemu-system-x86 and cpio are installed with apt-get when missing.
+# MATRIX_RUN=pattern narrows the tests, MATRIX_KERNELS="linux-6.1" the kernels.
+.PHONY: kernel-matrix kernel-smoke
+kernel-matrix: lib
+	$(GOENV) GO=$(GO) matrix/matrix.sh
+
+# The bounded smoke of the matrix, part of make test: the core tests
+# (core_test.go) on Linux 6.1 under QEMU, with a 300 s limit.
+kernel-smoke: lib
+	$(GOENV) GO=$(GO) matrix/matrix.sh --smoke
 
 clean:
 	rm -rf build

@@ -343,8 +343,8 @@ func TestProbe(t *testing.T) {
 		t.Fatalf("GetProbe: %v", err)
 	}
 	defer FreeProbe(p)
-	if p.LastOp() < IORING_OP_FTRUNCATE {
-		t.Errorf("last_op %d: older than the 6.9 kernels liburing 2.6 targets", p.LastOp())
+	if p.LastOp() < IORING_OP_SENDMSG_ZC {
+		t.Errorf("last_op %d: older than Linux 6.1, the oldest kernel the package supports", p.LastOp())
 	}
 	ops := p.Ops()
 	if len(ops) != int(p.LastOp())+1 {

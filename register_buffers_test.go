@@ -144,7 +144,9 @@ func TestRegisterBuffersSparseTags(t *testing.T) {
 	if err := UnregisterBuffers(ring); err != nil {
 		t.Fatal(err)
 	}
-	regCollectTags(t, ring, 0xb2)
+	if kverAtLeast(6, 13) { // before 6.13, unregistering posts no tag CQEs
+		regCollectTags(t, ring, 0xb2)
+	}
 	testNoCQE(t, ring, "")
 
 	// A full table with tags in one call.
@@ -160,7 +162,10 @@ func TestRegisterBuffersSparseTags(t *testing.T) {
 	if err := UnregisterBuffers(ring); err != nil {
 		t.Fatal(err)
 	}
-	regCollectTags(t, ring, 0xc0, 0xc1)
+	if kverAtLeast(6, 13) {
+		regCollectTags(t, ring, 0xc0, 0xc1)
+	}
+	testNoCQE(t, ring, "")
 	if err := RegisterBuffersTags(ring, iov.Slice(), nil); err != nil {
 		t.Fatalf("RegisterBuffersTags(nil tags): %v", err)
 	}

@@ -137,7 +137,9 @@ func TestRegisterFilesTags(t *testing.T) {
 	if err := UnregisterFiles(ring); err != nil {
 		t.Fatal(err)
 	}
-	regCollectTags(t, ring, 0x7a62) // only slot 0 carried a tag
+	if kverAtLeast(6, 13) { // before 6.13, unregistering posts no tag CQEs
+		regCollectTags(t, ring, 0x7a62) // only slot 0 carried a tag
+	}
 	testNoCQE(t, ring, "")
 
 	// Untagged registration through the FILES2 path.
