@@ -131,6 +131,17 @@ func (v *Iovec) Slice() []unix.Iovec {
 	return unsafe.Slice(v.Ptr(), v.n)
 }
 
+// At returns buffer i's struct iovec in the C array, for reading or
+// changing its Base and Len in place: Python liburing's iovec[i], which
+// works for every i here (Python 2024.5.3 fails for i >= 1). It is nil when
+// i is out of range or after Close.
+func (v *Iovec) At(i int) *unix.Iovec {
+	if v.check(i) != nil {
+		return nil
+	}
+	return &v.Slice()[i]
+}
+
 // Base returns buffer i's iov_base.
 func (v *Iovec) Base(i int) (unsafe.Pointer, error) {
 	if err := v.check(i); err != nil {

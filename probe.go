@@ -113,12 +113,22 @@ func (p *Probe) LastOp() uint8 {
 	return uint8(p.c.last_op)
 }
 
+// OpsLen is the probe's ops_len: how many op entries the kernel filled in,
+// one more than LastOp on current kernels (Python's io_uring_probe.ops_len).
+// It is 0 for a nil or freed probe.
+func (p *Probe) OpsLen() int {
+	if p == nil || p.c == nil {
+		return 0
+	}
+	return int(p.c.ops_len)
+}
+
 // Ops returns a copy of the probe's ops_len entries.
 func (p *Probe) Ops() []ProbeOp {
 	if p == nil || p.c == nil {
 		return nil
 	}
-	n := int(p.c.ops_len)
+	n := p.OpsLen()
 	src := unsafe.Slice((*ProbeOp)(unsafe.Add(unsafe.Pointer(p.c), C.sizeof_struct_io_uring_probe)), n)
 	return append([]ProbeOp(nil), src...)
 }
