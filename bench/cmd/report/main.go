@@ -24,8 +24,8 @@ import (
 
 func main() {
 	testing.Init()
-	rounds := flag.Int("rounds", 3, "rounds per workload; the median is reported")
-	benchtime := flag.String("benchtime", "300ms", "time per contender per round")
+	rounds := flag.Int("rounds", 5, "rounds per workload; the median is reported")
+	benchtime := flag.String("benchtime", "200ms", "time per contender per round")
 	filter := flag.String("run", "", "only workloads whose name contains this")
 	flag.Parse()
 	flag.Set("test.benchtime", *benchtime)
@@ -57,7 +57,11 @@ func main() {
 		}
 		res := make([][]testing.BenchmarkResult, len(w.Contenders))
 		for r := 0; r < *rounds; r++ {
-			for i, c := range w.Contenders {
+			// Rotate the order every round, so that no contender always
+			// runs first (or right after the same neighbour).
+			for k := range w.Contenders {
+				i := (k + r) % len(w.Contenders)
+				c := w.Contenders[i]
 				br := testing.Benchmark(c.Run)
 				res[i] = append(res[i], br)
 				lines = append(lines, fmt.Sprintf("Benchmark%s/%s-%d\t%s\t%s", strings.Replace(w.Name, "/", "/", 1),
