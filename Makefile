@@ -19,6 +19,7 @@ lib:
 example: lib
 	$(GOENV) $(GO) run ./examples/open_write_read_close
 	$(GOENV) $(GO) run ./examples/probe
+	$(GOENV) $(GO) run ./examples/cat go.mod
 
 generate: lib
 	$(GOENV) $(GO) generate .
