@@ -113,12 +113,14 @@ func (p *Probe) LastOp() uint8 {
 	return uint8(p.c.last_op)
 }
 
-// Ops returns a copy of the probe's ops_len entries.
+// Ops returns a copy of the probe's ops_len entries, at most as many as the
+// probe has room for (a probe that RegisterProbe did not fill may hold any
+// ops_len).
 func (p *Probe) Ops() []ProbeOp {
 	if p == nil || p.c == nil {
 		return nil
 	}
-	n := int(p.c.ops_len)
+	n := min(int(p.c.ops_len), int(p.nops))
 	src := unsafe.Slice((*ProbeOp)(unsafe.Add(unsafe.Pointer(p.c), C.sizeof_struct_io_uring_probe)), n)
 	return append([]ProbeOp(nil), src...)
 }
