@@ -243,7 +243,11 @@ func TestBadInputRingCoverage(t *testing.T) {
 		id, ok := star.X.(*ast.Ident)
 		return ok && id.Name == "Ring"
 	}
-	for _, f := range pkgs["liburing"].Files {
+	pkg := pkgs["liburing"]
+	if pkg == nil {
+		t.Skip("the package's sources are not in the working directory")
+	}
+	for _, f := range pkg.Files {
 		for _, d := range f.Decls {
 			fn, ok := d.(*ast.FuncDecl)
 			if !ok || !fn.Name.IsExported() {
