@@ -494,8 +494,15 @@ func TestBadInputOpcodes(t *testing.T) {
 		{"PrepRw unknown opcode 250", func(t *testing.T, r *Ring) error {
 			return badRes(t, r, func(s *SQE) { PrepRw(250, s, -1, nil, 0, 0) })
 		}, unix.EINVAL},
-		{"PrepRw opcode IORING_OP_LAST", func(t *testing.T, r *Ring) error {
-			return badRes(t, r, func(s *SQE) { PrepRw(IORING_OP_LAST, s, -1, nil, 0, 0) })
+		{"PrepRw opcode past the kernel's last_op", func(t *testing.T, r *Ring) error {
+			// IORING_OP_LAST is the header's count: newer kernels know more.
+			p, err := GetProbeRing(r)
+			if err != nil {
+				return err
+			}
+			op := int(p.LastOp()) + 1
+			FreeProbe(p)
+			return badRes(t, r, func(s *SQE) { PrepRw(op, s, -1, nil, 0, 0) })
 		}, unix.EINVAL},
 		{"PrepRw opcode -1 (0xff as a __u8)", func(t *testing.T, r *Ring) error {
 			return badRes(t, r, func(s *SQE) { PrepRw(-1, s, -1, nil, 0, 0) })
