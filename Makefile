@@ -9,7 +9,8 @@ CGO_CFLAGS_BASE ?= -O2 -g
 GOENV = CGO_ENABLED=1 CGO_CFLAGS="$(CGO_CFLAGS_BASE) -DLIBURING_GO_STAMP=$$(cat $(CURDIR)/build/liburing/STAMP)"
 TESTFLAGS ?=
 
-.PHONY: all lib example test vet bench test-bench test-race cover-check test-cgocheck2 generate check-generated clean golden crosscheck test-crosscheck
+.PHONY: all lib example test vet bench test-bench test-race cover-check test-cgocheck2 generate check-generated clean \
+	golden crosscheck test-crosscheck test-asan test-leaks fuzz
 
 all: lib
 
@@ -43,7 +44,31 @@ cover-check:
 test-cgocheck2: lib
 	$(GOENV) GOEXPERIMENT=cgocheck2 $(GO) test -count=1 $(TESTFLAGS) ./...
 
-test: lib check-generated vet test-race cover-check test-cgocheck2 kernel-smoke test-bench test-crosscheck
+test: lib check-generated vet test-race cover-check test-cgocheck2 test-asan kernel-smoke test-bench test-crosscheck
+
+# AddressSanitizer: the C code that cgo compiles (the package's preambles,
+# liburing_cgo.c, liburing's inline helpers) and the Go code are checked for
+# out-of-bounds and use-after-free accesses to C memory; liburing.a itself is
+# not instrumented, but its malloc and free are. Needs gcc or clang with the
+# ASan runtime (gcc's libasan).
+test-asan: lib
+	$(GOENV) $(GO) test -asan -count=1 $(TESTFLAGS) ./...
+
+# The leak tests alone, LEAKS set-up and tear-down cycles each (make test
+# already runs them with 10,000 under -race and cgocheck2).
+LEAKS ?= 10000
+test-leaks: lib
+	$(GOENV) LIBURING_GO_LEAKS=$(LEAKS) $(GO) test -count=1 -v -run '^TestLeak' .
+
+# Fuzzing: each fuzz target of the package for FUZZTIME (go test runs their
+# seed corpora in every run; this searches for new inputs). Failing inputs
+# are saved under testdata/fuzz and then run as seeds.
+FUZZTIME ?= 20s
+fuzz: lib
+	@set -e; for f in $$($(GOENV) $(GO) test -list '^Fuzz' . | grep '^Fuzz'); do \
+		echo "== $$f for $(FUZZTIME)"; \
+		$(GOENV) $(GO) test -count=1 -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) .; \
+	done
 
 # Benchmarks: a separate module (it depends on the pure-Go giouring, which
 # links on Go 1.23+ only with -checklinkname=0). BENCHFLAGS="-rounds 5

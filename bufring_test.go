@@ -412,40 +412,4 @@ func TestBufRingErrors(t *testing.T) {
 	if n, err := BufRingAvailable(ring, &stub, 42); !errors.Is(err, unix.ENOENT) && !bufringNoStatus(err) || n != 0 {
 		t.Errorf("BufRingAvailable(unknown bgid) = %d, %v; want ENOENT", n, err)
 	}
-
-	// Arguments that never reach C.
-	if err := RegisterBufRing(ring, nil, 0); !errors.Is(err, unix.EFAULT) {
-		t.Errorf("RegisterBufRing(nil reg) = %v, want EFAULT", err)
-	}
-	if err := FreeBufRing(ring, nil, 2, 1); !errors.Is(err, unix.EFAULT) {
-		t.Errorf("FreeBufRing(nil br) = %v, want EFAULT", err)
-	}
-	if _, err := BufRingAvailable(ring, nil, 1); !errors.Is(err, unix.EFAULT) {
-		t.Errorf("BufRingAvailable(nil br) = %v, want EFAULT", err)
-	}
-
-	for _, tc := range []struct {
-		name string
-		ring *Ring
-		want error
-	}{{"nil ring", nil, ErrNilRing}, {"closed ring", new(Ring), ErrRingClosed}} {
-		if br, err := SetupBufRing(tc.ring, 2, 1, 0); !errors.Is(err, tc.want) || br != nil {
-			t.Errorf("%s: SetupBufRing = %p, %v", tc.name, br, err)
-		}
-		if err := RegisterBufRing(tc.ring, &BufReg{}, 0); !errors.Is(err, tc.want) {
-			t.Errorf("%s: RegisterBufRing = %v", tc.name, err)
-		}
-		if err := UnregisterBufRing(tc.ring, 1); !errors.Is(err, tc.want) {
-			t.Errorf("%s: UnregisterBufRing = %v", tc.name, err)
-		}
-		if err := FreeBufRing(tc.ring, &stub, 2, 1); !errors.Is(err, tc.want) {
-			t.Errorf("%s: FreeBufRing = %v", tc.name, err)
-		}
-		if _, err := BufRingHead(tc.ring, 1); !errors.Is(err, tc.want) {
-			t.Errorf("%s: BufRingHead = %v", tc.name, err)
-		}
-		if _, err := BufRingAvailable(tc.ring, &stub, 1); !errors.Is(err, tc.want) {
-			t.Errorf("%s: BufRingAvailable = %v", tc.name, err)
-		}
-	}
 }

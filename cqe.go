@@ -59,14 +59,16 @@ func cTimespec(ts *KernelTimespec) *C.struct___kernel_timespec {
 func cSigset(s *unix.Sigset_t) *C.sigset_t { return (*C.sigset_t)(unsafe.Pointer(s)) }
 
 // WaitCQE wraps io_uring_wait_cqe: it waits for a completion and returns it
-// without consuming it; call CQESeen when done with it. Linux 5.1.
+// without consuming it; call CQESeen when done with it. A wait interrupted by
+// the Go runtime's signals goes on (see intr.go). Linux 5.1.
 func WaitCQE(ring *Ring) (*CQE, error) {
 	c, err := ring.get()
 	if err != nil {
 		return nil, err
 	}
 	var cqe *C.struct_io_uring_cqe
-	return cqeResult(C.io_uring_wait_cqe(c, &cqe), cqe, nil)
+	ret := retryEINTR(func() C.int { return C.io_uring_wait_cqe(c, &cqe) })
+	return cqeResult(ret, cqe, nil)
 }
 
 // PeekCQE wraps io_uring_peek_cqe: the next completion if one is ready, or
@@ -82,14 +84,16 @@ func PeekCQE(ring *Ring) (*CQE, error) {
 
 // WaitCQENr wraps io_uring_wait_cqe_nr: it waits until at least waitNr
 // completions are ready and returns the first, without consuming it. With
-// waitNr 0 it only peeks (unix.EAGAIN when none is ready). Linux 5.1.
+// waitNr 0 it only peeks (unix.EAGAIN when none is ready). A wait
+// interrupted by the Go runtime's signals goes on. Linux 5.1.
 func WaitCQENr(ring *Ring, waitNr uint32) (*CQE, error) {
 	c, err := ring.get()
 	if err != nil {
 		return nil, err
 	}
 	var cqe *C.struct_io_uring_cqe
-	return cqeResult(C.io_uring_wait_cqe_nr(c, &cqe, C.uint(waitNr)), cqe, nil)
+	ret := retryEINTR(func() C.int { return C.io_uring_wait_cqe_nr(c, &cqe, C.uint(waitNr)) })
+	return cqeResult(ret, cqe, nil)
 }
 
 // WaitCQEs wraps io_uring_wait_cqes: it waits until waitNr completions are
@@ -100,28 +104,42 @@ func WaitCQENr(ring *Ring, waitNr uint32) (*CQE, error) {
 // mask); they are read during the call only. With IORING_FEAT_EXT_ARG
 // (Linux 5.11) the wait is one io_uring_enter; older kernels get an
 // internal timeout SQE that submits pending SQEs too (never use user_data
-// LIBURING_UDATA_TIMEOUT there). Linux 5.1.
+// LIBURING_UDATA_TIMEOUT there). With a nil sigmask, a wait interrupted by
+// the Go runtime's signals goes on for what is left of ts; with a sigmask,
+// an interruption is unix.EINTR. Linux 5.1.
 func WaitCQEs(ring *Ring, waitNr uint32, ts *KernelTimespec, sigmask *unix.Sigset_t) (*CQE, error) {
 	c, err := ring.get()
 	if err != nil {
 		return nil, err
 	}
 	var cqe *C.struct_io_uring_cqe
-	ret := C.io_uring_wait_cqes(c, &cqe, C.uint(waitNr), cTimespec(ts), cSigset(sigmask))
+	wait := func(ts *KernelTimespec) C.int {
+		return C.io_uring_wait_cqes(c, &cqe, C.uint(waitNr), cTimespec(ts), cSigset(sigmask))
+	}
+	var ret C.int
+	if sigmask == nil {
+		ret = retryEINTRTimeout(ts, wait)
+	} else {
+		ret = wait(ts)
+	}
 	return cqeResult(ret, cqe, ts)
 }
 
 // WaitCQETimeout wraps io_uring_wait_cqe_timeout: WaitCQEs for one
 // completion with timeout ts (nil waits forever); unix.ETIME when ts passes
-// first. ts is read during the call only. Linux 5.1 (5.11 without a
-// timeout SQE).
+// first. ts is read during the call only. A wait interrupted by the Go
+// runtime's signals goes on for what is left of ts. Linux 5.1 (5.11 without
+// a timeout SQE).
 func WaitCQETimeout(ring *Ring, ts *KernelTimespec) (*CQE, error) {
 	c, err := ring.get()
 	if err != nil {
 		return nil, err
 	}
 	var cqe *C.struct_io_uring_cqe
-	return cqeResult(C.io_uring_wait_cqe_timeout(c, &cqe, cTimespec(ts)), cqe, ts)
+	ret := retryEINTRTimeout(ts, func(ts *KernelTimespec) C.int {
+		return C.io_uring_wait_cqe_timeout(c, &cqe, cTimespec(ts))
+	})
+	return cqeResult(ret, cqe, ts)
 }
 
 // PeekBatchCQE wraps io_uring_peek_batch_cqe: it fills cqes with up to

@@ -125,7 +125,7 @@ func errOnly(ret C.int) error {
 // errors.Is(err, unix.ENOENT) both hold for -ENOENT.
 func TrapError(res int32) (int, error) {
 	if res < 0 {
-		return 0, unix.Errno(-res)
+		return 0, unix.Errno(-int64(res)) // int64: -math.MinInt32 does not fit an int32
 	}
 	return int(res), nil
 }

@@ -123,12 +123,14 @@ func (p *Probe) OpsLen() int {
 	return int(p.c.ops_len)
 }
 
-// Ops returns a copy of the probe's ops_len entries.
+// Ops returns a copy of the probe's ops_len entries, at most as many as the
+// probe has room for (a probe that RegisterProbe did not fill may hold any
+// ops_len).
 func (p *Probe) Ops() []ProbeOp {
 	if p == nil || p.c == nil {
 		return nil
 	}
-	n := p.OpsLen()
+	n := min(p.OpsLen(), int(p.nops))
 	src := unsafe.Slice((*ProbeOp)(unsafe.Add(unsafe.Pointer(p.c), C.sizeof_struct_io_uring_probe)), n)
 	return append([]ProbeOp(nil), src...)
 }

@@ -29,13 +29,14 @@ func SQSpaceLeft(ring *Ring) uint32 {
 
 // SqringWait wraps io_uring_sqring_wait: on an IORING_SETUP_SQPOLL ring
 // with a full SQ, it waits until the kernel's submission thread frees an
-// entry (IORING_ENTER_SQ_WAIT); otherwise it returns 0 at once. Linux 5.10.
+// entry (IORING_ENTER_SQ_WAIT); otherwise it returns 0 at once. A wait
+// interrupted by the Go runtime's signals goes on. Linux 5.10.
 func SqringWait(ring *Ring) (int, error) {
 	c, err := ring.get()
 	if err != nil {
 		return 0, err
 	}
-	return errno(C.io_uring_sqring_wait(c))
+	return errno(retryEINTR(func() C.int { return C.io_uring_sqring_wait(c) }))
 }
 
 // CQReady wraps io_uring_cq_ready: how many completions are in the CQ ring

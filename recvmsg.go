@@ -8,6 +8,7 @@ package liburing
 import "C"
 
 import (
+	"math"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -20,7 +21,9 @@ import (
 // msghdr given to these helpers is the one the request was prepared with;
 // only its Namelen and Controllen are read, so it may live anywhere. The
 // returned pointers point into the buffer and are valid as long as it is.
-// All of them return nil (or 0) for nil arguments instead of crashing.
+// All of them return nil (or 0) for nil arguments instead of crashing, and
+// the validation and the cmsg walk also refuse sizes that no kernel writes
+// (where liburing's arithmetic would wrap or leave the buffer).
 
 // c returns the header as the C type for cgo calls.
 func (o *RecvmsgOut) c() *C.struct_io_uring_recvmsg_out {
@@ -39,9 +42,11 @@ func recvmsgSizes(msgh *unix.Msghdr) *C.struct_msghdr {
 
 // RecvmsgValidate wraps io_uring_recvmsg_validate: buf (bufLen bytes, the
 // CQE's res) as a RecvmsgOut, or nil when it is too short to hold the
-// header and the name and control areas that msgh reserves. Linux 6.0.
+// header and the name and control areas that msgh reserves. A Controllen
+// larger than any buffer length is refused too (liburing's sum would wrap
+// and accept it). Linux 6.0.
 func RecvmsgValidate(buf unsafe.Pointer, bufLen int, msgh *unix.Msghdr) *RecvmsgOut {
-	if buf == nil || msgh == nil {
+	if buf == nil || msgh == nil || msgh.Controllen > math.MaxInt32 {
 		return nil
 	}
 	return (*RecvmsgOut)(unsafe.Pointer(C.io_uring_recvmsg_validate(buf, C.int(bufLen), recvmsgSizes(msgh))))
@@ -59,9 +64,11 @@ func RecvmsgName(o *RecvmsgOut) unsafe.Pointer {
 
 // RecvmsgCmsgFirsthdr wraps io_uring_recvmsg_cmsg_firsthdr: the first control
 // message, or nil when the kernel wrote less than one cmsghdr
-// (o.Controllen). Linux 6.0.
+// (o.Controllen), or when o.Controllen exceeds the control area msgh
+// reserves (no kernel writes that; liburing would walk past the area).
+// Linux 6.0.
 func RecvmsgCmsgFirsthdr(o *RecvmsgOut, msgh *unix.Msghdr) *unix.Cmsghdr {
-	if o == nil || msgh == nil {
+	if o == nil || msgh == nil || uint64(o.Controllen) > msgh.Controllen {
 		return nil
 	}
 	return (*unix.Cmsghdr)(unsafe.Pointer(C.io_uring_recvmsg_cmsg_firsthdr(o.c(), recvmsgSizes(msgh))))
@@ -69,9 +76,11 @@ func RecvmsgCmsgFirsthdr(o *RecvmsgOut, msgh *unix.Msghdr) *unix.Cmsghdr {
 
 // RecvmsgCmsgNexthdr wraps io_uring_recvmsg_cmsg_nexthdr: the control message
 // after cmsg, or nil when cmsg is the last one that fits in the o.Controllen
-// bytes the kernel wrote. Linux 6.0.
+// bytes the kernel wrote. It is nil as well for a cmsg.Len longer than those
+// bytes or an o.Controllen beyond msgh's control area, which no kernel
+// writes (liburing's pointer arithmetic would wrap). Linux 6.0.
 func RecvmsgCmsgNexthdr(o *RecvmsgOut, msgh *unix.Msghdr, cmsg *unix.Cmsghdr) *unix.Cmsghdr {
-	if o == nil || msgh == nil || cmsg == nil {
+	if o == nil || msgh == nil || cmsg == nil || uint64(o.Controllen) > msgh.Controllen || cmsg.Len > uint64(o.Controllen) {
 		return nil
 	}
 	next := C.io_uring_recvmsg_cmsg_nexthdr(o.c(), recvmsgSizes(msgh), (*C.struct_cmsghdr)(unsafe.Pointer(cmsg)))

@@ -73,94 +73,11 @@ func regCollectTags(t *testing.T, ring *Ring, want ...uint64) {
 	}
 }
 
-// TestRegisterClosedRing: every function of the register group returns
-// ErrNilRing or ErrRingClosed on a nil or exited ring.
-func TestRegisterClosedRing(t *testing.T) {
-	exited := new(Ring)
-	if err := QueueInit(2, exited, 0); err != nil {
-		t.Fatal(err)
-	}
-	QueueExit(exited)
-	p, err := NewProbe(4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer FreeProbe(p)
-	files := []int32{0}
-	iov := []unix.Iovec{{}}
-	second := func(_ int, err error) error { return err }
-	calls := map[string]func(*Ring) error{
-		"EnableRings":              EnableRings,
-		"RegisterBuffers":          func(r *Ring) error { return RegisterBuffers(r, iov) },
-		"RegisterBuffersSparse":    func(r *Ring) error { return RegisterBuffersSparse(r, 1) },
-		"RegisterBuffersTags":      func(r *Ring) error { return RegisterBuffersTags(r, iov, nil) },
-		"RegisterBuffersUpdateTag": func(r *Ring) error { return second(RegisterBuffersUpdateTag(r, 0, iov, nil)) },
-		"RegisterEventfd":          func(r *Ring) error { return RegisterEventfd(r, 0) },
-		"RegisterEventfdAsync":     func(r *Ring) error { return RegisterEventfdAsync(r, 0) },
-		"RegisterFileAllocRange":   func(r *Ring) error { return RegisterFileAllocRange(r, 0, 1) },
-		"RegisterFiles":            func(r *Ring) error { return RegisterFiles(r, files) },
-		"RegisterFilesSparse":      func(r *Ring) error { return RegisterFilesSparse(r, 1) },
-		"RegisterFilesTags":        func(r *Ring) error { return RegisterFilesTags(r, files, nil) },
-		"RegisterFilesUpdate":      func(r *Ring) error { return second(RegisterFilesUpdate(r, 0, files)) },
-		"RegisterFilesUpdateTag":   func(r *Ring) error { return second(RegisterFilesUpdateTag(r, 0, files, nil)) },
-		"RegisterIowqAff":          func(r *Ring) error { return RegisterIowqAff(r, 8, new(unix.CPUSet)) },
-		"RegisterIowqMaxWorkers":   func(r *Ring) error { return RegisterIowqMaxWorkers(r, new([2]uint32)) },
-		"RegisterNapi":             func(r *Ring) error { return RegisterNapi(r, new(Napi)) },
-		"RegisterPersonality":      func(r *Ring) error { return second(RegisterPersonality(r)) },
-		"RegisterProbe":            func(r *Ring) error { return RegisterProbe(r, p, 4) },
-		"RegisterRestrictions":     func(r *Ring) error { return RegisterRestrictions(r, []Restriction{{}}) },
-		"RegisterRingFd":           func(r *Ring) error { return second(RegisterRingFd(r)) },
-		"RegisterSyncCancel":       func(r *Ring) error { return second(RegisterSyncCancel(r, new(SyncCancelReg))) },
-		"UnregisterBuffers":        UnregisterBuffers,
-		"UnregisterEventfd":        UnregisterEventfd,
-		"UnregisterFiles":          UnregisterFiles,
-		"UnregisterIowqAff":        UnregisterIowqAff,
-		"UnregisterNapi":           func(r *Ring) error { return UnregisterNapi(r, nil) },
-		"UnregisterPersonality":    func(r *Ring) error { return UnregisterPersonality(r, 1) },
-		"UnregisterRingFd":         func(r *Ring) error { return second(UnregisterRingFd(r)) },
-	}
-	for name, call := range calls {
-		if err := call(nil); !errors.Is(err, ErrNilRing) {
-			t.Errorf("%s(nil ring) = %v, want ErrNilRing", name, err)
-		}
-		if err := call(exited); !errors.Is(err, ErrRingClosed) {
-			t.Errorf("%s(exited ring) = %v, want ErrRingClosed", name, err)
-		}
-	}
-}
-
-// TestRegisterBadArgs: nil pointers, empty slices and mismatched lengths are
-// refused before liburing sees them.
-func TestRegisterBadArgs(t *testing.T) {
-	ring := newRing(t, 2, 0)
-	second := func(_ int, err error) error { return err }
-	iov := []unix.Iovec{{}}
-	tests := []struct {
-		name string
-		err  error
-		want error
-	}{
-		{"RegisterFiles(empty)", RegisterFiles(ring, nil), unix.EINVAL},
-		{"RegisterFilesTags(empty)", RegisterFilesTags(ring, []int32{}, nil), unix.EINVAL},
-		{"RegisterFilesTags(short tags)", RegisterFilesTags(ring, []int32{0, 1}, []uint64{1}), unix.EINVAL},
-		{"RegisterFilesUpdate(empty)", second(RegisterFilesUpdate(ring, 0, nil)), unix.EINVAL},
-		{"RegisterFilesUpdateTag(long tags)", second(RegisterFilesUpdateTag(ring, 0, []int32{0}, []uint64{1, 2})), unix.EINVAL},
-		{"RegisterBuffers(empty)", RegisterBuffers(ring, nil), unix.EINVAL},
-		{"RegisterBuffersTags(empty)", RegisterBuffersTags(ring, nil, []uint64{1}), unix.EINVAL},
-		{"RegisterBuffersTags(long tags)", RegisterBuffersTags(ring, iov, []uint64{1, 2}), unix.EINVAL},
-		{"RegisterBuffersUpdateTag(empty)", second(RegisterBuffersUpdateTag(ring, 0, []unix.Iovec{}, nil)), unix.EINVAL},
-		{"RegisterRestrictions(empty, enabled ring)", RegisterRestrictions(ring, nil), unix.EBADFD},
-		{"RegisterIowqAff(nil mask)", RegisterIowqAff(ring, 8, nil), unix.EFAULT},
-		{"RegisterIowqAff(cpusz too big)", RegisterIowqAff(ring, uint64(unsafe.Sizeof(unix.CPUSet{}))+1, new(unix.CPUSet)), unix.EINVAL},
-		{"RegisterIowqMaxWorkers(nil)", RegisterIowqMaxWorkers(ring, nil), unix.EFAULT},
-		{"RegisterSyncCancel(nil)", second(RegisterSyncCancel(ring, nil)), unix.EFAULT},
-		{"RegisterNapi(nil)", RegisterNapi(ring, nil), unix.EFAULT},
-		{"RegisterProbe(nil)", RegisterProbe(ring, nil, 1), unix.EFAULT},
-	}
-	for _, tt := range tests {
-		if !errors.Is(tt.err, tt.want) {
-			t.Errorf("%s = %v, want %v", tt.name, tt.err, tt.want)
-		}
+// regNoCQE fails if a CQE is waiting.
+func regNoCQE(t *testing.T, ring *Ring) {
+	t.Helper()
+	if cqe, err := PeekCQE(ring); err == nil {
+		t.Fatalf("unexpected CQE user_data %#x res %d", cqe.UserData, cqe.Res)
 	}
 }
 

@@ -44,13 +44,15 @@ func Submit(ring *Ring) (int, error) {
 }
 
 // SubmitAndWait wraps io_uring_submit_and_wait: as Submit, then waits until
-// at least waitNr completions are available. Linux 5.1.
+// at least waitNr completions are available. A wait interrupted by the Go
+// runtime's signals goes on (the kernel reports the interruption only when
+// it submitted nothing). Linux 5.1.
 func SubmitAndWait(ring *Ring, waitNr uint32) (int, error) {
 	c, err := ring.get()
 	if err != nil {
 		return 0, err
 	}
-	return errno(C.io_uring_submit_and_wait(c, C.uint(waitNr)))
+	return errno(retryEINTR(func() C.int { return C.io_uring_submit_and_wait(c, C.uint(waitNr)) }))
 }
 
 // SubmitAndWaitTimeout wraps io_uring_submit_and_wait_timeout: it submits
@@ -60,15 +62,25 @@ func SubmitAndWait(ring *Ring, waitNr uint32) (int, error) {
 // and are read during the call only. When the timeout passes after SQEs were
 // submitted, liburing reports the count instead of -ETIME: then cqe is nil,
 // submitted holds the count and err is unix.ETIME (unix.EAGAIN without ts),
-// so a nil cqe always comes with an error. Linux 5.11 (IORING_FEAT_EXT_ARG;
-// older kernels get an internal timeout SQE).
+// so a nil cqe always comes with an error. With a nil sigmask, a wait
+// interrupted by the Go runtime's signals goes on for what is left of ts;
+// with a sigmask, an interruption is unix.EINTR. Linux 5.11
+// (IORING_FEAT_EXT_ARG; older kernels get an internal timeout SQE).
 func SubmitAndWaitTimeout(ring *Ring, waitNr uint32, ts *KernelTimespec, sigmask *unix.Sigset_t) (cqe *CQE, submitted int, err error) {
 	c, err := ring.get()
 	if err != nil {
 		return nil, 0, err
 	}
 	var p *C.struct_io_uring_cqe
-	ret := C.io_uring_submit_and_wait_timeout(c, &p, C.uint(waitNr), cTimespec(ts), cSigset(sigmask))
+	wait := func(ts *KernelTimespec) C.int {
+		return C.io_uring_submit_and_wait_timeout(c, &p, C.uint(waitNr), cTimespec(ts), cSigset(sigmask))
+	}
+	var ret C.int
+	if sigmask == nil {
+		ret = retryEINTRTimeout(ts, wait)
+	} else {
+		ret = wait(ts)
+	}
 	cqe, err = cqeResult(ret, p, ts)
 	if ret > 0 {
 		submitted = int(ret)
