@@ -174,10 +174,22 @@ func procChildRing() (*lu.Ring, *procSQ) {
 	return ring, sq
 }
 
-// procWritev returns a prep of a writev of s to fd from C memory (the
-// memory is never freed: the process is short-lived or the test ends).
+// procIovecs holds the C memory of procWritev's writes; the parent frees it
+// when its test ends (procFreeIovecs), a child simply exits.
+var procIovecs []*lu.Iovec
+
+// procFreeIovecs frees what procWritev allocated, once its writes are done.
+func procFreeIovecs() {
+	for _, v := range procIovecs {
+		v.Close()
+	}
+	procIovecs = nil
+}
+
+// procWritev returns a prep of a writev of s to fd from C memory.
 func procWritev(fd int, s string) func(*lu.SQE) {
 	v, _ := lu.NewIovecSizes(len(s))
+	procIovecs = append(procIovecs, v)
 	b, _ := v.Bytes(0)
 	copy(b, s)
 	return func(sqe *lu.SQE) { lu.PrepWritev(sqe, fd, v.Ptr(), 1, 0) }
@@ -209,6 +221,7 @@ func TestLiburing_across_fork(t *testing.T) {
 		return ltOpen(t, filepath.Join(dir, name), unix.O_RDWR|unix.O_CREAT|unix.O_APPEND, 0o600)
 	}
 	s := procSetup(t, 10, 0)
+	t.Cleanup(procFreeIovecs) // every write has completed when the test ends
 	shared := open("shared")
 	if _, err := s.sq.submit(0, 0, procWritev(shared, "before fork: write shared fd\n")); err != nil {
 		t.Fatal(err)
