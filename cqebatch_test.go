@@ -190,11 +190,23 @@ func TestRingInfoStrings(t *testing.T) {
 	if ring.String() != want {
 		t.Errorf("String() = %q, want %q", ring.String(), want)
 	}
-	// A registered ring fd: enter_ring_fd becomes the index and int_flags
-	// gets INT_FLAG_REG_RING (1).
+	// A registered ring fd: enter_ring_fd becomes the index, int_flags gets
+	// INT_FLAG_REG_RING, and INT_FLAG_REG_REG_RING too when the kernel has
+	// IORING_FEAT_REG_REG_RING (Linux 6.3). liburing 2.8 renumbered them
+	// (REG_RING became IORING_ENTER_REGISTERED_RING, 0x10, REG_REG_RING 1);
+	// up to 2.7 they were 1 and 2.
+	regRing, regRegRing := uint8(1), uint8(2)
+	if MinorVersion() >= 8 {
+		regRing, regRegRing = IORING_ENTER_REGISTERED_RING, 1
+	}
 	if _, err := RegisterRingFd(&ring); err == nil {
-		if ring.EnterRingFd() == fd || ring.IntFlags()&1 == 0 {
-			t.Errorf("after RegisterRingFd: enter_ring_fd %d, int_flags %#x", ring.EnterRingFd(), ring.IntFlags())
+		want := regRing
+		if ring.Features()&IORING_FEAT_REG_REG_RING != 0 {
+			want |= regRegRing
+		}
+		if ring.EnterRingFd() == fd || ring.IntFlags() != want {
+			t.Errorf("after RegisterRingFd: enter_ring_fd %d (ring fd %d), int_flags %#x, want %#x",
+				ring.EnterRingFd(), fd, ring.IntFlags(), want)
 		}
 	}
 

@@ -250,7 +250,9 @@ func TestRegisterEventfdAsync(t *testing.T) {
 	}
 	// The worker signals right after posting the CQE: wait for it.
 	pfd := []unix.PollFd{{Fd: int32(efd), Events: unix.POLLIN}}
-	if n, err := unix.Poll(pfd, 5000); err != nil || n != 1 {
+	var n int
+	err = testRetryEINTR(func() (err error) { n, err = unix.Poll(pfd, 5000); return err })
+	if err != nil || n != 1 {
 		t.Fatalf("eventfd not signalled after an async NOP: poll %d, %v", n, err)
 	}
 	if _, err := unix.Read(efd, b[:]); err != nil || binary.NativeEndian.Uint64(b[:]) < 1 {

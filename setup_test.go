@@ -88,7 +88,7 @@ func TestSetupQueueMmap(t *testing.T) {
 			p := Params{Flags: flags}
 			fd, err := Setup(8, &p)
 			if errors.Is(err, unix.EINVAL) && flags != 0 {
-				t.Skipf("io_uring_setup flags %#x: %v", flags, err)
+				t.Skipf("io_uring_setup flags %#x: %v (IORING_SETUP_NO_SQARRAY is Linux 6.6)", flags, err)
 			}
 			if err != nil || fd < 0 {
 				t.Fatalf("Setup = %d, %v", fd, err)

@@ -445,7 +445,8 @@ func TestEpollEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := make([]unix.EpollEvent, 2)
-	n, err := unix.EpollWait(epfd, got, 1000)
+	var n int
+	err = testRetryEINTR(func() (err error) { n, err = unix.EpollWait(epfd, got, 1000); return err })
 	if err != nil || n != 1 || got[0].Fd != int32(efd) || got[0].Events&unix.EPOLLIN == 0 {
 		t.Fatalf("EpollWait = %d, %v, %+v", n, err, got[:max(n, 0)])
 	}

@@ -186,7 +186,9 @@ func testPeekWait(t testing.TB, ring *Ring) *CQE {
 // Go runtime sends SIGURG to threads to preempt goroutines (asynchronous
 // preemption), so a Go test sees EINTR where a C program without signal
 // handlers would not. Timed waits that expect ETIME retry, as Go's own
-// system call wrappers do.
+// system call wrappers do. Unregistering files or buffers fails with EINTR
+// the same way on kernels before 6.13 (the wait for the resources' last
+// users is interruptible), most likely on 6.1, which usually has to wait.
 func testRetryEINTR(f func() error) error {
 	for {
 		if err := f(); !errors.Is(err, unix.EINTR) {

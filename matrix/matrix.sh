@@ -8,17 +8,23 @@
 #   matrix/matrix.sh --smoke   the core tests on 6.1 only (make kernel-smoke)
 #
 # Steps: fetch the kernels (matrix/fetch.sh, cached under build/matrix/);
-# build each test binary with `go test -c`, statically linked (cgo included);
+# build each test binary with `go test -c`, statically linked (cgo included),
+# and the examples (the tests run them; the guest has no go toolchain);
 # build an initramfs whose /init is matrix/runner; boot each kernel with a time
-# limit; collect the runner's records; print the table (matrix/table) and
-# keep it in build/matrix/{full,smoke}/table.md (table-changed.md: only the
-# rows that do not pass everywhere).
+# limit, with a fresh ext4 disk (NVMe) that the guest mounts on /tmp; collect
+# the runner's records; print the table (matrix/table) and keep it in
+# build/matrix/{full,smoke}/table.md (table-changed.md: only the rows that do
+# not pass everywhere).
 #
 # Settings (environment): MATRIX_KERNELS (names in matrix/fetch.sh's pins),
-# MATRIX_RUN (a go test -run pattern), MATRIX_TIMEOUT (seconds per kernel),
-# MATRIX_HOST=0 (no native column), MATRIX_SMP, MATRIX_MEM (MiB).
-# Needs qemu-system-x86 and cpio; installs them with apt-get when missing and
-# running as root. Never uses KVM (it hangs on this kind of machine).
+# MATRIX_RUN (a go test -run pattern, passed to every test binary as
+# -test.run: MATRIX_RUN='^TestLiburing_poll$' runs that test alone),
+# MATRIX_TIMEOUT (seconds per kernel), MATRIX_HOST=0 (no native column),
+# MATRIX_DISK=0 (the guests' /tmp is tmpfs instead of the ext4 disk),
+# MATRIX_SMP, MATRIX_MEM (MiB).
+# Needs qemu-system-x86, cpio and mkfs.ext4 (e2fsprogs); installs them with
+# apt-get when missing and running as root. Never uses KVM (it hangs on this
+# kind of machine).
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,15 +58,28 @@ else
 fi
 smp=${MATRIX_SMP:-2}
 mem=${MATRIX_MEM:-2048}
+disk=${MATRIX_DISK:-1}
 
 t0=$(date +%s)
 
-# Tools: QEMU and cpio, installed on demand (root with apt only).
+# Tools: QEMU, cpio and mkfs.ext4, installed on demand (root with apt only).
+# Without mkfs.ext4 (and no way to install it) the guests' /tmp is tmpfs.
 missing=""
 command -v qemu-system-x86_64 >/dev/null 2>&1 || missing="$missing qemu-system-x86"
 command -v cpio >/dev/null 2>&1 || missing="$missing cpio"
+# mkfs_ext4: mkfs.ext4 from PATH or the sbin folders (not in a user's PATH).
+mkfs_ext4() { PATH="$PATH:/usr/sbin:/sbin" command -v mkfs.ext4; }
+can_install() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
+if [ "$disk" != 0 ] && ! mkfs_ext4 >/dev/null 2>&1; then
+	if can_install; then
+		missing="$missing e2fsprogs"
+	else
+		say "no mkfs.ext4 (apt-get install e2fsprogs): the guests' /tmp is tmpfs"
+		disk=0
+	fi
+fi
 if [ -n "$missing" ]; then
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	if can_install; then
 		say "installing$missing with apt-get"
 		mkdir -p "$mx"
 		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing; } \
@@ -95,15 +114,32 @@ else
 	pkgs=$($GO list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' ./... | grep -v '/matrix/')
 fi
 modpath=$($GO list -m)
+static() {
+	if readelf -l "$1" 2>/dev/null | grep -q 'program interpreter'; then
+		die "$1 is not statically linked"
+	fi
+}
 for pkg in $pkgs; do
 	name=$(basename "$pkg")
 	say "go test -c $pkg (static)"
 	$GO test -c -o "$bin/$name.test" -tags netgo,osusergo \
 		-ldflags '-linkmode external -extldflags -static' "$pkg"
-	if readelf -l "$bin/$name.test" 2>/dev/null | grep -q 'program interpreter'; then
-		die "$bin/$name.test is not statically linked"
-	fi
+	static "$bin/$name.test"
 done
+# The examples, which the tests package runs (LIBURING_GO_EXAMPLES names
+# their folder, where go test would build them with the toolchain).
+examples=""
+if [ "$mode" = full ]; then
+	examples=$($GO list ./examples/...)
+	rm -rf "$bin/examples"
+	mkdir -p "$bin/examples"
+	say "go build ./examples/... (static)"
+	for ex in $examples; do
+		$GO build -o "$bin/examples/$(basename "$ex")" -tags netgo,osusergo \
+			-ldflags '-linkmode external -extldflags -static' "$ex"
+		static "$bin/examples/$(basename "$ex")"
+	done
+fi
 
 # pkg_dir: the package's folder relative to the module root.
 pkg_dir() {
@@ -111,9 +147,10 @@ pkg_dir() {
 	echo "${rel#/}"
 }
 
-# config TEST2JSON ENV_JSON BIN_DIR SRC_ROOT: the runner's configuration.
+# config TEST2JSON ENV_JSON BIN_DIR SRC_ROOT [TMPDISK]: the runner's
+# configuration.
 config() {
-	printf '{"test2json": "%s", "timeout": "15m", "env": %s, "packages": [' "$1" "$2"
+	printf '{"test2json": "%s", "timeout": "15m", "tmpdisk": "%s", "env": %s, "packages": [' "$1" "${5:-}" "$2"
 	sep=""
 	for pkg in $pkgs; do
 		name=$(basename "$pkg")
@@ -144,7 +181,16 @@ for pkg in $pkgs; do
 	# The package's testdata, which go test would find in its folder.
 	[ ! -d "$root/$rel/testdata" ] || cp -R "$root/$rel/testdata" "$stage/src/$rel/"
 done
-config /bin/test2json '["PATH=/bin", "HOME=/root", "TMPDIR=/tmp"]' /matrix/bin /src >"$stage/matrix/config.json"
+if [ -n "$examples" ]; then
+	cp -R "$bin/examples" "$stage/matrix/examples"
+	genv='["PATH=/bin", "HOME=/root", "TMPDIR=/tmp", "LIBURING_GO_EXAMPLES=/matrix/examples"]'
+else
+	genv='["PATH=/bin", "HOME=/root", "TMPDIR=/tmp"]'
+fi
+# The guest's /tmp: the first NVMe disk (below), or tmpfs.
+tmpdisk=""
+[ "$disk" = 0 ] || tmpdisk=/dev/nvme0n1
+config /bin/test2json "$genv" /matrix/bin /src "$tmpdisk" >"$stage/matrix/config.json"
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$out/initramfs.cpio"
 say "initramfs: $(du -h "$out/initramfs.cpio" | cut -f1) ($out/initramfs.cpio)"
 
@@ -157,15 +203,26 @@ for k in $kernels; do
 	run="$out/runs/$k"
 	rm -rf "$run"
 	mkdir -p "$run"
-	say "$k: booting $(cat "$kdir/PACKAGE") $ver under QEMU (TCG, -cpu max, $smp CPUs, limit ${limit}s)"
+	# A fresh, empty ext4 file system for the guest's /tmp (sparse; removed
+	# after the run): a disk file system, where the tests' temporary files
+	# get O_DIRECT, fadvise, RWF_NOWAIT and user xattrs as on most machines.
+	set --
+	if [ -n "$tmpdisk" ]; then
+		img="$run/tmp.ext4"
+		truncate -s 1G "$img"
+		"$(mkfs_ext4)" -q -F -L matrix-tmp "$img" || die "mkfs.ext4 $img failed"
+		set -- -drive "file=$img,if=none,id=tmp,format=raw,cache=unsafe" -device nvme,drive=tmp,serial=matrix-tmp
+	fi
+	say "$k: booting $(cat "$kdir/PACKAGE") $ver under QEMU (TCG, -cpu max, $smp CPUs, limit ${limit}s${tmpdisk:+, /tmp on an ext4 disk})"
 	s=$(date +%s)
 	rc=0
 	timeout -k 10 "$limit" qemu-system-x86_64 -nodefaults -no-user-config -accel tcg -cpu max \
 		-smp "$smp" -m "$mem" -display none -monitor none -no-reboot \
 		-kernel "$kdir/vmlinuz" -initrd "$out/initramfs.cpio" \
-		-append "console=ttyS0 panic=-1 quiet loglevel=4" \
+		-append "console=ttyS0 panic=-1 quiet loglevel=4" "$@" \
 		-serial "file:$run/console.log" -serial "file:$run/results.jsonl" </dev/null >"$run/qemu.log" 2>&1 || rc=$?
 	secs=$(($(date +%s) - s))
+	[ -z "$tmpdisk" ] || rm -f "$img"
 	note=""
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		note="timeout after ${limit}s"
@@ -173,7 +230,7 @@ for k in $kernels; do
 		note="qemu exit status $rc: $(head -c 300 "$run/qemu.log" | tr '\n|=' '   ')"
 	fi
 	say "$k: ${secs}s${note:+, $note}; console: $run/console.log"
-	grep '^matrix: ' "$run/console.log" | sed "s/^/  [$k] /" | tr -d '\r' >&2 || true
+	grep '^matrix\( init\)\?: ' "$run/console.log" | sed "s/^/  [$k] /" | tr -d '\r' >&2 || true
 	if ! grep -q '"kind":"done"' "$run/results.jsonl" 2>/dev/null; then
 		say "$k: the guest did not finish; the console's last lines:"
 		tail -n 30 "$run/console.log" | tr -d '\r' | sed 's/^/  | /' >&2

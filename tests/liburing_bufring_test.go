@@ -135,55 +135,59 @@ func TestLiburing_buf_ring(t *testing.T) {
 
 	zero := ltOpen(t, "/dev/zero", unix.O_RDONLY, 0)
 	buf := ltCBuf(t, 8)
-	var err error
 	for _, kernelMem := range []bool{false, true} {
-		for _, c := range []struct {
-			entries uint32
-			loops   int
-		}{{1, 3}, {4096, 3}, {32768, 1}} { // the C test runs 3 loops of 32768
-			ring := ltRing(t, 1, 0)
-			var br *lu.BufRing
-			if kernelMem {
-				br, _ = brMmapRing(t, ring, c.entries, 2)
-			} else {
-				br = brSetup(t, ring, c.entries, 2)
-			}
-			mask := lu.BufRingMask(c.entries)
-			for loop := range c.loops {
-				used := make([]bool, c.entries)
-				for i := range int(c.entries) {
-					lu.BufRingAdd(br, ltPtr(buf), 8, uint16(i), mask, i)
+		// Rings in application memory (Linux 5.19), and in kernel memory
+		// the application maps (IOU_PBUF_RING_MMAP, Linux 6.4).
+		t.Run(map[bool]string{false: "app_mem", true: "kernel_mem"}[kernelMem], func(t *testing.T) {
+			var err error
+			for _, c := range []struct {
+				entries uint32
+				loops   int
+			}{{1, 3}, {4096, 3}, {32768, 1}} { // the C test runs 3 loops of 32768
+				ring := ltRing(t, 1, 0)
+				var br *lu.BufRing
+				if kernelMem {
+					br, _ = brMmapRing(t, ring, c.entries, 2)
+				} else {
+					br = brSetup(t, ring, c.entries, 2)
 				}
-				lu.BufRingAdvance(br, int(c.entries))
-				for i := range int(c.entries) {
-					for j := range buf {
-						buf[j] = 1
+				mask := lu.BufRingMask(c.entries)
+				for loop := range c.loops {
+					used := make([]bool, c.entries)
+					for i := range int(c.entries) {
+						lu.BufRingAdd(br, ltPtr(buf), 8, uint16(i), mask, i)
 					}
-					bid, res := brReadOne(t, ring, zero, 2)
-					if res != 0 {
-						t.Fatalf("kernel mem %v, %d entries, loop %d, read %d: %s", kernelMem, c.entries, loop, i, ltResName(res))
+					lu.BufRingAdvance(br, int(c.entries))
+					for i := range int(c.entries) {
+						for j := range buf {
+							buf[j] = 1
+						}
+						bid, res := brReadOne(t, ring, zero, 2)
+						if res != 0 {
+							t.Fatalf("kernel mem %v, %d entries, loop %d, read %d: %s", kernelMem, c.entries, loop, i, ltResName(res))
+						}
+						if bid >= int(c.entries) || used[bid] {
+							t.Fatalf("kernel mem %v, %d entries: buffer %d handed out twice or out of range", kernelMem, c.entries, bid)
+						}
+						used[bid] = true
+						if buf[0] != 0 || buf[1] != 1 {
+							t.Fatalf("buffer holds % x: want the one byte read and nothing more", buf[:2])
+						}
 					}
-					if bid >= int(c.entries) || used[bid] {
-						t.Fatalf("kernel mem %v, %d entries: buffer %d handed out twice or out of range", kernelMem, c.entries, bid)
-					}
-					used[bid] = true
-					if buf[0] != 0 || buf[1] != 1 {
-						t.Fatalf("buffer holds % x: want the one byte read and nothing more", buf[:2])
+					if _, res := brReadOne(t, ring, zero, 2); res != ltErrno(unix.ENOBUFS) {
+						t.Fatalf("kernel mem %v, %d entries: read with the ring empty: %s, want ENOBUFS", kernelMem, c.entries, ltResName(res))
 					}
 				}
-				if _, res := brReadOne(t, ring, zero, 2); res != ltErrno(unix.ENOBUFS) {
-					t.Fatalf("kernel mem %v, %d entries: read with the ring empty: %s, want ENOBUFS", kernelMem, c.entries, ltResName(res))
+				if kernelMem {
+					err = lu.UnregisterBufRing(ring, 2)
+				} else {
+					err = lu.FreeBufRing(ring, br, c.entries, 2) // unregister and unmap
+				}
+				if err != nil {
+					t.Fatalf("unregistering the ring: %v", err)
 				}
 			}
-			if kernelMem {
-				err = lu.UnregisterBufRing(ring, 2)
-			} else {
-				err = lu.FreeBufRing(ring, br, c.entries, 2) // unregister and unmap
-			}
-			if err != nil {
-				t.Fatalf("unregistering the ring: %v", err)
-			}
-		}
+		})
 	}
 }
 

@@ -97,6 +97,12 @@ func TestLiburing_fadvise(t *testing.T) {
 	}
 	pages := size / os.Getpagesize()
 	advise(unix.FADV_DONTNEED)
+	if ltOnTmpfs(t, path) {
+		// A tmpfs file has no backing device to drop its pages to or read
+		// them back from: generic_fadvise accepts and ignores the advice.
+		advise(unix.FADV_WILLNEED)
+		t.Skipf("%s is on tmpfs, which accepts and ignores fadvise: the page-cache effects cannot be seen there", filepath.Dir(path))
+	}
 	if n := fileResident(t, m); n != 0 {
 		t.Errorf("after FADV_DONTNEED %d of %d pages still cached", n, pages)
 	}
@@ -215,11 +221,7 @@ func TestLiburing_fixed_buf_iter(t *testing.T) {
 func TestLiburing_fixed_buf_merge(t *testing.T) {
 	const page = 4096
 	path := ltTempFile(t, 4*page)
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_DIRECT|unix.O_CLOEXEC, 0)
-	if err != nil {
-		t.Skipf("O_DIRECT open: %v", err)
-	}
-	ltClose(t, fd)
+	fd := ltOpenDirect(t, path, unix.O_RDONLY)
 	buf, err := unix.Mmap(-1, 0, 128*page, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
 	if err != nil {
 		t.Fatal(err)
@@ -1059,7 +1061,7 @@ func TestLiburing_stdout(t *testing.T) {
 	if s := string(ltIovBytes(t, rv, 0)[:len(fixedMsg)]); s != fixedMsg {
 		t.Errorf("pipe carried %q", s)
 	}
-	if err := lu.UnregisterBuffers(ring); err != nil {
+	if err := ltRetryEINTR(func() error { return lu.UnregisterBuffers(ring) }); err != nil {
 		t.Error(err)
 	}
 }
@@ -1191,14 +1193,17 @@ func TestLiburing_tty_write_dpoll(t *testing.T) {
 			drained.Add(int64(n))
 		}
 	}()
-	total, interrupted := int64(0), 0
+	total, unwritten := int64(0), 0
 	for range sqes {
 		c := ltWait(t, ring)
 		// Kernel 6.18 ends many of the writes that waited for room with
 		// EINTR, nothing written (a C program with liburing sees the same
-		// share); they must not hang or corrupt the stream.
-		if c.Res == ltErrno(unix.EINTR) {
-			interrupted++
+		// share); 6.1 now and then ends one with EAGAIN, nothing written
+		// (the tty is O_NONBLOCK: a write woken by poll that finds the tty
+		// full again is not polled twice, and fails). The C test checks no
+		// results; these must not hang or corrupt the stream.
+		if c.Res == ltErrno(unix.EINTR) || c.Res == ltErrno(unix.EAGAIN) {
+			unwritten++
 			continue
 		}
 		if c.Res <= 0 || c.Res > size {
@@ -1213,8 +1218,8 @@ func TestLiburing_tty_write_dpoll(t *testing.T) {
 	if d := drained.Load(); d != total {
 		t.Errorf("wrote %d bytes, the other side read %d", total, d)
 	}
-	if interrupted == sqes {
-		t.Errorf("every tty write ended with EINTR")
+	if unwritten == sqes {
+		t.Errorf("every tty write ended with EINTR or EAGAIN")
 	}
 }
 

@@ -129,6 +129,33 @@ func ltRequireOp(t testing.TB, ops ...int) {
 	}
 }
 
+// ltRetryEINTR calls f again while it fails with EINTR. Go processes get
+// signals at any time (the runtime's SIGURG, SIGCHLD of the tests' child
+// processes), and some calls fail with EINTR where a C test without signal
+// handlers sees none: io_uring_unregister_files and _buffers wait
+// interruptibly for the resources' last users on kernels before 6.13 (6.1
+// usually has to wait).
+func ltRetryEINTR(f func() error) error {
+	for {
+		if err := f(); !errors.Is(err, unix.EINTR) {
+			return err
+		}
+	}
+}
+
+// ltKernelBefore reports whether the running kernel is older than version
+// ("6.3"). Tests use it only where a kernel changed behaviour that neither
+// the opcode probe nor a feature flag shows, to expect the older behaviour
+// there (the kernel matrix, make kernel-matrix, runs them on 6.1 and 6.12).
+func ltKernelBefore(t testing.TB, version string) bool {
+	t.Helper()
+	older, err := lu.LinuxVersionCheck(version)
+	if err != nil {
+		t.Fatalf("LinuxVersionCheck(%q): %v", version, err)
+	}
+	return older
+}
+
 // ltRequireFeature skips the test unless the ring reports the IORING_FEAT_*
 // bit.
 func ltRequireFeature(t testing.TB, ring *lu.Ring, feat uint32, name string) {
@@ -396,6 +423,36 @@ func ltTempFile(t testing.TB, size int) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// ltOnTmpfs reports whether path is on tmpfs (the kernel matrix's guests,
+// for one, may keep /tmp there). tmpfs files live only in the page cache:
+// fadvise is accepted and ignored, RWF_NOWAIT fails with EOPNOTSUPP (no
+// FMODE_NOWAIT), and O_DIRECT opens fail with EINVAL before Linux 6.6.
+func ltOnTmpfs(t testing.TB, path string) bool {
+	t.Helper()
+	var st unix.Statfs_t
+	if err := unix.Statfs(path, &st); err != nil {
+		t.Fatalf("statfs %s: %v", path, err)
+	}
+	return st.Type == unix.TMPFS_MAGIC
+}
+
+// ltOpenDirect opens path with O_DIRECT (and flags), closed when the test
+// ends; it skips the test when the file system refuses O_DIRECT.
+func ltOpenDirect(t testing.TB, path string, flags int) int {
+	t.Helper()
+	fd, err := unix.Open(path, flags|unix.O_DIRECT|unix.O_CLOEXEC, 0)
+	switch {
+	case err == nil:
+		ltClose(t, fd)
+		return fd
+	case errors.Is(err, unix.EINVAL) && ltOnTmpfs(t, path):
+		t.Skipf("O_DIRECT open of %s: %v (tmpfs takes O_DIRECT since Linux 6.6)", path, err)
+	default:
+		t.Skipf("O_DIRECT open of %s: %v (the file system refuses O_DIRECT)", path, err)
+	}
+	return -1
 }
 
 // ltOpen opens path with open(2) and closes it when the test ends.

@@ -479,7 +479,7 @@ func TestLiburing_teardowns(t *testing.T) {
 // defCanRead reports whether fd is readable within d.
 func defCanRead(fd int, d time.Duration) bool {
 	pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
-	n, _ := unix.Poll(pfd, int(d/time.Millisecond))
+	n, _ := pollRetry(d, func(ms int) (int, error) { return unix.Poll(pfd, ms) })
 	return n == 1
 }
 
@@ -806,11 +806,7 @@ func TestLiburing_io_cancel(t *testing.T) {
 func sqDirectFileRW(t *testing.T, size int) int {
 	t.Helper()
 	path := ltTempFile(t, size)
-	fd, err := unix.Open(path, unix.O_RDWR|unix.O_DIRECT|unix.O_CLOEXEC, 0)
-	if err != nil {
-		t.Skipf("O_DIRECT open: %v", err)
-	}
-	ltClose(t, fd)
+	fd := ltOpenDirect(t, path, unix.O_RDWR)
 	return fd
 }
 

@@ -3,12 +3,14 @@
 // Command runner runs Go test binaries through cmd/test2json and writes one
 // JSON record per test (see package report) plus a record of the machine.
 //
-// As /init of the kernel matrix's initramfs (process 1) it first sets up the
-// guest: mounts /proc, /sys, /dev (devtmpfs) and /tmp (tmpfs), brings the
-// loopback interface up, reads /matrix/config.json, prints the test output on
-// the console (ttyS0), writes the records to the second serial port (ttyS1),
-// prints a summary and powers the machine off. Run by hand (on the host), it
-// does the same without the setup: runner -config FILE -out FILE.
+// As /init of the kernel matrix's initramfs (process 1) it first reads
+// /matrix/config.json and sets up the guest: mounts /proc, /sys, /dev
+// (devtmpfs), /dev/pts (devpts), /dev/shm (tmpfs) and /tmp (the ext4 disk
+// the configuration names, else tmpfs), reserves 32 huge pages, brings the
+// loopback interface up, prints the test output on the console (ttyS0),
+// writes the records to the second serial port (ttyS1), prints a summary
+// and powers the machine off. Run by hand (on the host), it does the same
+// without the setup: runner -config FILE -out FILE.
 package main
 
 import (
@@ -33,6 +35,11 @@ type Config struct {
 	Timeout   string    `json:"timeout"`   // -test.timeout of each binary
 	Env       []string  `json:"env"`       // environment of the binaries (empty: inherit)
 	Packages  []Package `json:"packages"`
+	// TmpDisk is the guest's block device with an empty ext4 file system to
+	// mount on /tmp (empty: /tmp is tmpfs), so that the tests' temporary
+	// files are on a disk file system, as on most machines: O_DIRECT,
+	// fadvise, RWF_NOWAIT and user xattrs behave there as they do on disk.
+	TmpDisk string `json:"tmpdisk"`
 }
 
 // Package is one test binary.
@@ -92,12 +99,16 @@ func readConfig(path string) (*Config, error) {
 // guest is process 1 of the QEMU guest. It never returns: it powers off.
 func guest() {
 	defer powerOff()
-	for _, err := range setup() {
+	cfg, cfgErr := readConfig("/matrix/config.json")
+	disk := ""
+	if cfgErr == nil {
+		disk = cfg.TmpDisk
+	}
+	for _, err := range setup(disk) {
 		fmt.Println("matrix init:", err)
 	}
-	cfg, err := readConfig("/matrix/config.json")
-	if err != nil {
-		fmt.Println("matrix init:", err)
+	if cfgErr != nil {
+		fmt.Println("matrix init:", cfgErr)
 		return
 	}
 	results, err := openSerial("/dev/ttyS1")
@@ -109,24 +120,43 @@ func guest() {
 	run(cfg, os.Stdout, results)
 }
 
-// setup mounts the pseudo file systems, points stdio at the console and
-// brings lo up. It returns what failed; the tests then say what they miss.
-func setup() []error {
+// setup mounts the file systems, points stdio at the console and brings lo
+// up. /tmp is the ext4 file system on disk (a block device), or tmpfs when
+// disk is empty or cannot be mounted. It returns what failed; the tests then
+// say what they miss.
+func setup(disk string) []error {
 	var errs []error
-	mounts := []struct{ src, dir, fstype string }{
-		{"proc", "/proc", "proc"},
-		{"sysfs", "/sys", "sysfs"},
-		{"devtmpfs", "/dev", "devtmpfs"},
-		{"tmpfs", "/tmp", "tmpfs"},
+	mounts := []struct{ src, dir, fstype, data string }{
+		{"proc", "/proc", "proc", ""},
+		{"sysfs", "/sys", "sysfs", ""},
+		{"devtmpfs", "/dev", "devtmpfs", ""},
+		{"devpts", "/dev/pts", "devpts", "ptmxmode=0666"},
+		{"tmpfs", "/dev/shm", "tmpfs", ""},
+		{"tmpfs", "/tmp", "tmpfs", ""},
 	}
 	for _, m := range mounts {
 		if err := os.MkdirAll(m.dir, 0o755); err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		if err := unix.Mount(m.src, m.dir, m.fstype, 0, ""); err != nil && err != unix.EBUSY {
+		if m.dir == "/tmp" && disk != "" {
+			err := mountDisk(disk, m.dir)
+			if err == nil {
+				continue
+			}
+			errs = append(errs, fmt.Errorf("%v; /tmp is tmpfs", err))
+		}
+		if err := unix.Mount(m.src, m.dir, m.fstype, 0, m.data); err != nil && err != unix.EBUSY {
 			errs = append(errs, fmt.Errorf("mount %s: %v", m.dir, err))
 		}
+	}
+	if err := os.Chmod("/tmp", 0o1777); err != nil {
+		errs = append(errs, err)
+	}
+	// A few huge pages, as on a machine that reserves them: liburing 2.7
+	// and later put the rings it allocates for IORING_SETUP_NO_MMAP on one.
+	if err := os.WriteFile("/proc/sys/vm/nr_hugepages", []byte("32\n"), 0); err != nil {
+		errs = append(errs, fmt.Errorf("huge pages: %v", err))
 	}
 	if fd, err := unix.Open("/dev/console", unix.O_RDWR, 0); err == nil {
 		for _, to := range []int{0, 1, 2} {
@@ -138,6 +168,24 @@ func setup() []error {
 		errs = append(errs, fmt.Errorf("lo up: %v", err))
 	}
 	return errs
+}
+
+// mountDisk mounts the ext4 file system on dev at dir. The device may
+// appear a little after process 1 starts (the NVMe driver probes
+// asynchronously), so it waits up to 20 s for it.
+func mountDisk(dev, dir string) error {
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		err := unix.Mount(dev, dir, "ext4", 0, "")
+		if err == nil {
+			fmt.Printf("matrix init: %s (ext4) mounted on %s\n", dev, dir)
+			return nil
+		}
+		if err != unix.ENOENT && err != unix.ENXIO || time.Now().After(deadline) {
+			return fmt.Errorf("mount %s (ext4) on %s: %v", dev, dir, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // loopbackUp sets IFF_UP on lo; the kernel then adds 127.0.0.1 and ::1.
