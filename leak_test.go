@@ -135,7 +135,9 @@ func leakCheck(t *testing.T, what string, cycle func(i int) error) {
 		return b.maps > a.maps+2+6*int(threads) || b.mapped > a.mapped+(1<<20)+threads*(16<<20)
 	}
 	// Under -asan the C allocator's quarantine grows the mappings by design.
-	if after.fds != before.fds || after.uringMaps != before.uringMaps || after.vmPinKB != before.vmPinKB ||
+	// Counts may fall: the kernel tears down an earlier test's rings and
+	// unpins their pages asynchronously.
+	if after.fds > before.fds || after.uringMaps > before.uringMaps || after.vmPinKB > before.vmPinKB ||
 		(!asanEnabled && grewIn(before, mid) && grewIn(mid, after)) {
 		t.Errorf("%s leaks over %d cycles:\nbefore: %v\nhalf:   %v\nafter:  %v", what, n, before, mid, after)
 	}

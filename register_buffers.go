@@ -86,12 +86,14 @@ func RegisterBuffersUpdateTag(ring *Ring, off uint32, iovecs []unix.Iovec, tags 
 }
 
 // UnregisterBuffers wraps io_uring_unregister_buffers: it drops the fixed
-// buffer table, unpinning its pages; ENXIO when none is registered.
-// Linux 5.1.
+// buffer table, unpinning its pages; ENXIO when none is registered. Before
+// Linux 6.13 the kernel waits interruptibly for requests still using the
+// table, so Go's own signals could fail it with EINTR: the call is repeated
+// then, as the waits are (intr.go). Linux 5.1.
 func UnregisterBuffers(ring *Ring) error {
 	c, err := ring.get()
 	if err != nil {
 		return err
 	}
-	return errOnly(C.io_uring_unregister_buffers(c))
+	return errOnly(retryEINTR(func() C.int { return C.io_uring_unregister_buffers(c) }))
 }

@@ -98,13 +98,16 @@ func RegisterFilesUpdateTag(ring *Ring, off uint32, files []int32, tags []uint64
 }
 
 // UnregisterFiles wraps io_uring_unregister_files: it drops the fixed file
-// table; ENXIO when none is registered. Linux 5.1.
+// table; ENXIO when none is registered. Before Linux 6.13 the kernel waits
+// interruptibly for requests still using the table, so Go's own signals
+// could fail it with EINTR: the call is repeated then, as the waits are
+// (intr.go). Linux 5.1.
 func UnregisterFiles(ring *Ring) error {
 	c, err := ring.get()
 	if err != nil {
 		return err
 	}
-	return errOnly(C.io_uring_unregister_files(c))
+	return errOnly(retryEINTR(func() C.int { return C.io_uring_unregister_files(c) }))
 }
 
 // RegisterFileAllocRange wraps io_uring_register_file_alloc_range: direct
