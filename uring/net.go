@@ -27,7 +27,10 @@ func (r *Ring) Socket(ctx context.Context, domain, typ, proto int) (int, error) 
 	o.rw(liburing.IORING_OP_SOCKET, domain, nil, uint32(proto), uint64(typ|unix.SOCK_CLOEXEC), 0)
 	res, err := r.simple(ctx, o)
 	if err != nil {
-		return -1, os.NewSyscallError("socket", err)
+		if errno, ok := err.(unix.Errno); ok {
+			err = os.NewSyscallError("socket", errno)
+		}
+		return -1, err
 	}
 	return int(res), nil
 }

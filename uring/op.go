@@ -52,7 +52,7 @@ type op struct {
 	length  uint32
 	off     uint64
 	opFlags uint32
-	link    bool // follow with IORING_OP_LINK_TIMEOUT (the timespec in scratch)
+	link    bool                    // follow with IORING_OP_LINK_TIMEOUT (the timespec in scratch)
 	prep    func(sqe *liburing.SQE) // set for operations a Batch cannot express
 
 	// handler, when set, runs on the reaper for each completion instead of
@@ -61,11 +61,12 @@ type op struct {
 	handler func(o *op, res int32, flags uint32) bool
 	ctx     any // the handler's state
 
-	res    int32
-	cflags uint32
-	pin    runtime.Pinner
-	pinned bool
-	fdr    *fdRef // the file whose in-flight count this operation holds
+	res     int32
+	cflags  uint32
+	pin     runtime.Pinner
+	pinned  bool
+	fdr     *fdRef // the file the operation uses
+	entered bool   // start counted the operation in fdr's in-flight count
 }
 
 func (o *op) userData() uint64 { return udOp | uint64(o.gen)<<32 | uint64(o.idx) }
@@ -223,10 +224,11 @@ func (r *Ring) put(o *op) {
 			o.pinned = false
 		}
 		o.addr = nil
-		if f := o.fdr; f != nil {
-			o.fdr = nil
-			f.done()
+		if o.entered {
+			o.entered = false
+			o.fdr.done()
 		}
+		o.fdr = nil
 		o.ctx = nil
 		r.ops.push(o)
 	}
@@ -243,10 +245,12 @@ func (r *Ring) start(o *op) error {
 		r.mu.Unlock()
 		return ErrClosed
 	}
-	if f := o.fdr; f != nil && !f.enterLocked() {
-		o.fdr = nil
-		r.mu.Unlock()
-		return errFileClosing
+	if f := o.fdr; f != nil {
+		if !f.enterLocked() {
+			r.mu.Unlock()
+			return errFileClosing
+		}
+		o.entered = true
 	}
 	o.armed.Store(o.gen)
 	if o.prep != nil {
