@@ -179,8 +179,8 @@ func (f *File) wrapErr(op string, err error) error {
 
 // rw runs one read or write of p at off (-1: the file offset).
 func (f *File) rw(ctx context.Context, opcode uint8, p []byte, off int64) (int, error) {
-	if f.fdr.closed() {
-		return 0, errFileClosing
+	if err := f.check(); err != nil {
+		return 0, err
 	}
 	if len(p) > maxRW {
 		p = p[:maxRW]

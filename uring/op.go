@@ -252,7 +252,6 @@ func (r *Ring) start(o *op) error {
 		}
 		o.entered = true
 	}
-	o.armed.Store(o.gen)
 	if o.prep != nil {
 		r.special = append(r.special, o)
 	} else {
@@ -269,6 +268,10 @@ func (r *Ring) start(o *op) error {
 		if o.link {
 			r.addLocked(liburing.IORING_OP_LINK_TIMEOUT, -1, unsafe.Pointer(o.ts()), 1, 0, 0, udIgnore, 0)
 		}
+		// The reaper's load of armed orders this goroutine's reads of o
+		// before the reaper's writes (the kernel's round trip is no
+		// synchronisation the race detector sees).
+		o.armed.Store(o.gen)
 	}
 	r.kickLocked()
 	return nil
@@ -371,6 +374,7 @@ func (r *Ring) prepSpecial(o *op) {
 	}
 	o.prep(sqe)
 	liburing.SQESetData64(sqe, o.userData())
+	o.armed.Store(o.gen) // after the submitter's last read of o
 }
 
 // submitBatch submits b (and whatever waits in the SQ ring), retrying on
