@@ -202,3 +202,6 @@ func (l *Listener) Close() error {
 	}
 	return nil
 }
+
+// Ring is the ring the listener's operations go through.
+func (l *Listener) Ring() *Ring { return l.r }

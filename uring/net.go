@@ -521,3 +521,6 @@ func (r *Ring) setsockopt(ctx context.Context, fdr *fdRef, level, opt int, value
 	}
 	return nil
 }
+
+// Ring is the ring the connection's operations go through.
+func (c *Conn) Ring() *Ring { return c.r }

@@ -342,26 +342,58 @@ func (r *Ring) kickLocked() {
 // submits batches until none is waiting, without mu during the cgo calls.
 func (r *Ring) flushLocked() {
 	r.submitting = true
-	for r.cur.Len() > 0 || len(r.special) > 0 {
-		b := r.cur
-		r.cur, r.spare = r.spare, b
-		special := r.special
-		r.special, r.specialNext = r.specialNext[:0], nil
-		if r.roomWaiters > 0 {
-			r.room.Broadcast()
+	for {
+		// While this goroutine submits, the ring does not signal the
+		// eventfd: what completes during the submit is reaped here, so
+		// the reaper is not woken for it. Only the submitter (one at a
+		// time) writes the flag.
+		r.eventfd(false)
+		for r.cur.Len() > 0 || len(r.special) > 0 {
+			b := r.cur
+			r.cur, r.spare = r.spare, b
+			special := r.special
+			r.special, r.specialNext = r.specialNext[:0], nil
+			if r.roomWaiters > 0 {
+				r.room.Broadcast()
+			}
+			r.mu.Unlock()
+			// Operations a batch cannot express go first, so that a
+			// cancel added after them (in the batch) reaches the kernel
+			// after them.
+			for _, o := range special {
+				r.prepSpecial(o)
+			}
+			clear(special)
+			r.submitBatch(b)
+			// Operations that completed during the submit (cached
+			// reads, sends with room) are in the CQ ring now: hand them
+			// out here rather than through the reaper.
+			r.tryReap()
+			r.mu.Lock()
+			r.specialNext = special[:0]
 		}
+		r.eventfd(true)
 		r.mu.Unlock()
-		// Operations a batch cannot express go first, so that a cancel
-		// added after them (in the batch) reaches the kernel after them.
-		for _, o := range special {
-			r.prepSpecial(o)
-		}
-		clear(special)
-		r.submitBatch(b)
+		// Completions posted while the eventfd was off signalled
+		// nothing: reap them now, waiting for a reaper at work (it may
+		// have looked before they came).
+		r.reapMu.Lock()
+		r.reapLocked()
+		r.reapMu.Unlock()
 		r.mu.Lock()
-		r.specialNext = special[:0]
+		if r.cur.Len() == 0 && len(r.special) == 0 {
+			break
+		}
 	}
 	r.submitting = false
+}
+
+// eventfd turns the ring's eventfd notifications on or off
+// (IORING_CQ_EVENTFD_DISABLED); only the submitter calls it.
+func (r *Ring) eventfd(on bool) {
+	if r.efdToggle {
+		liburing.CQEventfdToggle(r.ring, on)
+	}
 }
 
 // prepSpecial fills an SQE with the 1:1 API (only the submitter touches the
@@ -416,22 +448,37 @@ func backoff(try int) {
 // and parks on the eventfd in the netpoller when the ring is empty.
 func (r *Ring) reapLoop() {
 	defer close(r.reaperDone)
-	var cqes [256]liburing.CQE
 	var buf [8]byte
 	for {
-		for {
-			n := r.ring.ReapCQEs(cqes[:])
-			for i := range cqes[:n] {
-				r.dispatch(&cqes[i])
-			}
-			if n < len(cqes) {
-				break
-			}
-		}
+		r.reapMu.Lock()
+		r.reapLocked()
+		r.reapMu.Unlock()
 		if r.stopReaper.Load() {
 			return
 		}
 		if _, err := r.efile.Read(buf[:]); err != nil {
+			return
+		}
+	}
+}
+
+// tryReap reaps unless another goroutine is reaping (it then sees what
+// this one would have).
+func (r *Ring) tryReap() {
+	if r.reapMu.TryLock() {
+		r.reapLocked()
+		r.reapMu.Unlock()
+	}
+}
+
+// reapLocked drains the CQ ring; reapMu is held.
+func (r *Ring) reapLocked() {
+	for {
+		n := r.ring.ReapCQEs(r.cqes[:])
+		for i := range r.cqes[:n] {
+			r.dispatch(&r.cqes[i])
+		}
+		if n < len(r.cqes) {
 			return
 		}
 	}

@@ -52,7 +52,13 @@ type Ring struct {
 	special     []*op // operations that need fields a Batch does not set
 	specialNext []*op
 	submitting  bool
+	efdToggle   bool // the kernel has IORING_CQ_EVENTFD_DISABLED (5.8)
 	closed      bool
+
+	// Reaping: the reaper goroutine, or a submitter right after its
+	// submit, whoever holds reapMu, drains the CQ ring.
+	reapMu sync.Mutex
+	cqes   [128]liburing.CQE
 
 	ops   opTable
 	fds   fdSet
@@ -140,6 +146,8 @@ func (r *Ring) setup(entries int) error {
 		return os.NewSyscallError("io_uring_register_eventfd", err)
 	}
 	r.ops.init()
+	// Check that the flag exists: toggling fails on kernels without it.
+	r.efdToggle = liburing.CQEventfdToggle(r.ring, true) == nil
 	return nil
 }
 
