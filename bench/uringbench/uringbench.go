@@ -46,7 +46,7 @@ type Result struct {
 	MBps      float64 `json:"mbps"` // payload MB/s, where it means something
 	P50us     float64 `json:"p50_us"`
 	P99us     float64 `json:"p99_us"`
-	Threads   int     `json:"threads"`        // peak Threads of /proc/self/status during the run
+	Threads   int     `json:"threads"`         // peak Threads of /proc/self/status during the run
 	Created   int     `json:"threads_created"` // runtime/pprof threadcreate count at the end
 	Note      string  `json:"note,omitempty"`
 }
