@@ -14,7 +14,9 @@ import (
 
 // Listener is a listening stream socket that takes connections with one
 // multishot accept. It implements net.Listener, so net/http can serve on
-// it. Accepted connections wait in a queue until Accept takes them.
+// it. Accepted connections wait in a queue until Accept takes them; the
+// multishot accept keeps taking connections while nobody calls Accept, so
+// the queue is bounded by the clients, not by the listen backlog.
 type Listener struct {
 	r       *Ring
 	fdr     *fdRef
@@ -172,11 +174,13 @@ func (l *Listener) closedErr() error {
 	return net.ErrClosed
 }
 
-func (l *Listener) opError(err error) error {
+func (l *Listener) opError(err error) error { return l.opErrorOp("accept", err) }
+
+func (l *Listener) opErrorOp(op string, err error) error {
 	if err == errFileClosing {
 		err = net.ErrClosed
 	}
-	return &net.OpError{Op: "accept", Net: l.network, Addr: l.addr, Err: err}
+	return &net.OpError{Op: op, Net: l.network, Addr: l.addr, Err: err}
 }
 
 // markClosed stops Accept and closes the connections nobody accepted.
@@ -198,7 +202,7 @@ func (l *Listener) markClosed() {
 func (l *Listener) Close() error {
 	l.markClosed()
 	if err := l.fdr.close(); err != nil {
-		return l.opError(err)
+		return l.opErrorOp("close", err)
 	}
 	return nil
 }

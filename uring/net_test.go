@@ -323,11 +323,11 @@ func TestConnReadDeadline(t *testing.T) {
 		t.Errorf("timed out after %v", d)
 	}
 	// Extending the deadline of a pending read keeps it going.
-	c1.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+	c1.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
 	go func() {
 		time.Sleep(5 * time.Millisecond)
 		c1.SetReadDeadline(time.Now().Add(time.Minute))
-		time.Sleep(40 * time.Millisecond)
+		time.Sleep(400 * time.Millisecond)
 		c2.Write([]byte("late"))
 	}()
 	buf := make([]byte, 10)
