@@ -9,7 +9,7 @@ CGO_CFLAGS_BASE ?= -O2 -g
 GOENV = CGO_ENABLED=1 CGO_CFLAGS="$(CGO_CFLAGS_BASE) -DLIBURING_GO_STAMP=$$(cat $(CURDIR)/build/liburing/STAMP)"
 TESTFLAGS ?=
 
-.PHONY: all lib example test vet bench test-bench test-race cover-check test-cgocheck2 generate check-generated clean \
+.PHONY: all lib example test vet bench bench-uring test-bench test-race cover-check test-cgocheck2 generate check-generated clean \
 	golden crosscheck test-crosscheck test-asan test-leaks fuzz
 
 all: lib
@@ -74,8 +74,18 @@ fuzz: lib
 # links on Go 1.23+ only with -checklinkname=0). BENCHFLAGS="-rounds 5
 # -benchtime 500ms -run Nop" narrows or lengthens the run.
 BENCHFLAGS ?=
-bench: lib
+bench: lib bench-uring
 	cd bench && $(GOENV) $(GO) run -ldflags=-checklinkname=0 ./cmd/report $(BENCHFLAGS)
+
+# The goroutine layer (package uring) against the standard library, one run
+# each: HTTP hello under wrk (installed with apt-get when missing), TCP echo,
+# 64 goroutines doing 4 KiB random reads with the OS threads they use.
+# URINGBENCHFLAGS="-d 10s -run http" lengthens or narrows the run.
+URINGBENCHFLAGS ?=
+bench-uring: lib
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
+		{ echo "bench-uring: wrk is missing and apt-get could not install it" >&2; exit 1; }
+	cd bench && $(GOENV) $(GO) run -ldflags=-checklinkname=0 ./cmd/uringreport $(URINGBENCHFLAGS)
 
 # The bench module's own tests (each contender runs briefly).
 test-bench: lib

@@ -1,0 +1,5 @@
+//go:build linux && cgo && !race
+
+package uring
+
+const raceEnabled = false
