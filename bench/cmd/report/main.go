@@ -47,7 +47,7 @@ func main() {
 	var uts unix.Utsname
 	unix.Uname(&uts)
 	fmt.Printf("machine: %d CPUs, %s, Linux %s; liburing %d.%d; %s; %d rounds of %s, median\n\n",
-		runtime.NumCPU(), cpuModel(), unix.ByteSliceToString(uts.Release[:]),
+		runtime.NumCPU(), workloads.CPUModel(), unix.ByteSliceToString(uts.Release[:]),
 		liburing.MajorVersion(), liburing.MinorVersion(), runtime.Version(), *rounds, *benchtime)
 
 	var lines []string
@@ -116,19 +116,4 @@ func human(x float64) string {
 		return fmt.Sprintf("%.1fk", x/1e3)
 	}
 	return fmt.Sprintf("%.0f", x)
-}
-
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "model name") {
-			if _, v, ok := strings.Cut(l, ":"); ok {
-				return strings.TrimSpace(v)
-			}
-		}
-	}
-	return "unknown CPU"
 }

@@ -32,6 +32,7 @@ import (
 
 	"github.com/liburing-go/liburing"
 	"github.com/liburing-go/liburing/bench/uringbench"
+	"github.com/liburing-go/liburing/bench/workloads"
 	"golang.org/x/sys/unix"
 )
 
@@ -62,7 +63,7 @@ func main() {
 	var uts unix.Utsname
 	unix.Uname(&uts)
 	fmt.Printf("machine: %d CPUs, %s, %s, Linux %s; liburing %d.%d; %s; GOMAXPROCS %d; %s per measurement, one run each\n\n",
-		runtime.NumCPU(), cpuModel(), memTotal(), unix.ByteSliceToString(uts.Release[:]),
+		runtime.NumCPU(), workloads.CPUModel(), memTotal(), unix.ByteSliceToString(uts.Release[:]),
 		liburing.MajorVersion(), liburing.MinorVersion(), runtime.Version(), runtime.GOMAXPROCS(0), *dur)
 	failed := false
 	for _, w := range []struct {
@@ -280,21 +281,6 @@ func us(v float64) string {
 		return fmt.Sprintf("%.2f ms", v/1000)
 	}
 	return fmt.Sprintf("%.0f µs", v)
-}
-
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "model name") {
-			if _, v, ok := strings.Cut(l, ":"); ok {
-				return strings.TrimSpace(v)
-			}
-		}
-	}
-	return "unknown CPU"
 }
 
 func memTotal() string {
