@@ -102,9 +102,10 @@ func TestExampleCat(t *testing.T) {
 	}
 }
 
-// netEchoServer starts the echo server with args and returns its address,
+// startListeningExample starts an example server (bin with args) whose first
+// line of output is "listening on ADDR", and returns ADDR (on 127.0.0.1),
 // the running command and its stderr.
-func netEchoServer(t *testing.T, bin string, args ...string) (string, *exec.Cmd, *bytes.Buffer) {
+func startListeningExample(t *testing.T, bin string, args ...string) (string, *exec.Cmd, *bytes.Buffer) {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
@@ -189,7 +190,7 @@ func TestExampleEchoServer(t *testing.T) {
 	// Small buffers: messages span many buffers, and the 256 KiB ones need
 	// more than the whole ring (16 x 512 bytes), so receives run out of
 	// buffers and are re-armed.
-	addr, cmd, stderr := netEchoServer(t, bin, "-max-conns", fmt.Sprint(clients), "-buf-size", "512", "-bufs", "16")
+	addr, cmd, stderr := startListeningExample(t, bin, "-max-conns", fmt.Sprint(clients), "-buf-size", "512", "-bufs", "16")
 	var wg sync.WaitGroup
 	for i := range clients {
 		msgs := [][]byte{[]byte("hello\n"), {byte(i)}, netRandom(3000+i, uint64(10+i)), netRandom(256<<10+i, uint64(20+i)), []byte("bye")}
@@ -213,7 +214,7 @@ func TestExampleEchoServerSignal(t *testing.T) {
 	bin := buildExample(t, "echo_server")
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
-			addr, cmd, stderr := netEchoServer(t, bin)
+			addr, cmd, stderr := startListeningExample(t, bin)
 			c, err := net.DialTimeout("tcp", addr, 10*time.Second)
 			if err != nil {
 				t.Fatal(err)

@@ -3,14 +3,11 @@
 package tests
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -73,7 +70,7 @@ func TestExampleUringEcho(t *testing.T) {
 	server := buildExample(t, "uring_echo_server")
 	client := buildExample(t, "uring_echo_client")
 	const conns = 5
-	addr, cmd, stderr := netEchoServer(t, server, "-max-conns", fmt.Sprint(conns))
+	addr, cmd, stderr := startListeningExample(t, server, "-max-conns", fmt.Sprint(conns))
 	// The example client, twice.
 	for i := range 2 {
 		stdout, errOut, code := netExampleRun(t, client, "-addr", addr, "hello", fmt.Sprintf("message %d", i), strings.Repeat("x", 10000))
@@ -106,7 +103,7 @@ func TestExampleUringEcho(t *testing.T) {
 
 func TestExampleUringEchoSignal(t *testing.T) {
 	server := buildExample(t, "uring_echo_server")
-	addr, cmd, stderr := netEchoServer(t, server)
+	addr, cmd, stderr := startListeningExample(t, server)
 	c, err := net.DialTimeout("tcp", addr, 10*time.Second)
 	if err != nil {
 		t.Fatal(err)
@@ -132,27 +129,7 @@ func TestExampleUringEchoSignal(t *testing.T) {
 
 func TestExampleUringHTTP(t *testing.T) {
 	bin := buildExample(t, "uring_http")
-	cmd := exec.Command(bin)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			cmd.Wait()
-		}
-	})
-	line, err := bufio.NewReader(out).ReadString('\n')
-	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
-	if err != nil || !ok {
-		t.Fatalf("first line %q, %v (stderr %q)", line, err, stderr.String())
-	}
+	addr, cmd, stderr := startListeningExample(t, bin)
 	client := &http.Client{Timeout: 30 * time.Second}
 	var wg sync.WaitGroup
 	for range 4 {
@@ -176,7 +153,7 @@ func TestExampleUringHTTP(t *testing.T) {
 	}
 	wg.Wait()
 	cmd.Process.Signal(syscall.SIGTERM)
-	netWaitExit(t, cmd, &stderr)
+	netWaitExit(t, cmd, stderr)
 	if !strings.Contains(stderr.String(), "stopped") {
 		t.Errorf("stderr %q", stderr.String())
 	}
