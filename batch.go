@@ -37,8 +37,41 @@ var ErrBatchClosed = errors.New("liburing: batch is closed")
 // Go memory. A Batch is not safe for concurrent use.
 type Batch struct {
 	c   *C.struct_lg_batch
-	ops []C.struct_lg_op
+	ops []batchOp // the C array b.c.ops
 	n   int
+}
+
+// batchOp is struct lg_op as Go writes it: five 64-bit words, so that adding
+// an operation costs five stores. The small fields are packed by value into
+// head and lenFlags (see liburing_cgo.h), which C unpacks with shifts.
+type batchOp struct {
+	head     uint64 // opcode | sqe_flags<<8 | buf_index<<16 | uint32(fd)<<32
+	addr     uint64
+	lenFlags uint64 // len | op_flags<<32
+	off      uint64
+	userData uint64
+}
+
+// batchOp must be exactly struct lg_op, field for field.
+var (
+	_ [unsafe.Sizeof(batchOp{}) - C.sizeof_struct_lg_op]byte
+	_ [C.sizeof_struct_lg_op - unsafe.Sizeof(batchOp{})]byte
+	_ [unsafe.Offsetof(batchOp{}.userData) - unsafe.Offsetof(C.struct_lg_op{}.user_data)]byte
+	_ [unsafe.Offsetof(C.struct_lg_op{}.user_data) - unsafe.Offsetof(batchOp{}.userData)]byte
+)
+
+const (
+	opFlagsShift  = 8  // sqe_flags in batchOp.head
+	opBufShift    = 16 // buf_index in batchOp.head
+	opFdShift     = 32 // fd in batchOp.head
+	opFlagsMask   = 0xff << opFlagsShift
+	opBufMask     = 0xffff << opBufShift
+	opLenFlagsTop = 32 // op_flags in batchOp.lenFlags
+)
+
+// opHead packs an operation's opcode and fd (as C's int, two's complement).
+func opHead(opcode uint8, fd int) uint64 {
+	return uint64(opcode) | uint64(uint32(int32(fd)))<<opFdShift
 }
 
 // NewBatch returns a Batch with room for capacity operations.
@@ -51,7 +84,7 @@ func NewBatch(capacity int) (*Batch, error) {
 	if p == nil {
 		return nil, unix.ENOMEM
 	}
-	ops := unsafe.Slice((*C.struct_lg_op)(unsafe.Add(unsafe.Pointer(p), C.sizeof_struct_lg_batch)), capacity)
+	ops := unsafe.Slice((*batchOp)(unsafe.Add(unsafe.Pointer(p), C.sizeof_struct_lg_batch)), capacity)
 	return &Batch{c: p, ops: ops}, nil
 }
 
@@ -75,33 +108,31 @@ func (b *Batch) Cap() int { return len(b.ops) }
 // Reset drops the operations waiting in the batch.
 func (b *Batch) Reset() { b.n = 0 }
 
-// add records one operation; it returns ErrBatchFull or ErrBatchClosed.
-func (b *Batch) add(opcode uint8, fd int, addr unsafe.Pointer, length uint32, off uint64, opFlags uint32, userData uint64) error {
-	if b.n == len(b.ops) {
-		if b.c == nil {
-			return ErrBatchClosed
-		}
-		return ErrBatchFull
+// add records one operation; it returns ErrBatchFull or ErrBatchClosed. It
+// is small enough to inline into every adding method and their callers.
+func (b *Batch) add(head uint64, addr unsafe.Pointer, length, opFlags uint32, off, userData uint64) error {
+	n := b.n
+	if uint(n) >= uint(len(b.ops)) {
+		return b.full()
 	}
-	op := &b.ops[b.n]
-	op.opcode = C.__u8(opcode)
-	op.sqe_flags = 0
-	op.buf_index = 0
-	op.fd = C.__s32(fd)
-	op.addr = C.__u64(uintptr(addr))
-	op.len = C.__u32(length)
-	op.op_flags = C.__u32(opFlags)
-	op.off = C.__u64(off)
-	op.user_data = C.__u64(userData)
-	b.n++
+	b.ops[n] = batchOp{head, uint64(uintptr(addr)), uint64(length) | uint64(opFlags)<<opLenFlagsTop, off, userData}
+	b.n = n + 1
 	return nil
+}
+
+func (b *Batch) full() error {
+	if b.c == nil {
+		return ErrBatchClosed
+	}
+	return ErrBatchFull
 }
 
 // SetFlags sets the IOSQE_* flags of the operation added last (IOSQE_IO_LINK
 // to link it to the next one, IOSQE_FIXED_FILE, IOSQE_ASYNC, ...).
 func (b *Batch) SetFlags(flags uint8) {
 	if b.n > 0 {
-		b.ops[b.n-1].sqe_flags = C.__u8(flags)
+		op := &b.ops[b.n-1]
+		op.head = op.head&^opFlagsMask | uint64(flags)<<opFlagsShift
 	}
 }
 
@@ -109,87 +140,80 @@ func (b *Batch) SetFlags(flags uint8) {
 // among its flags, buf_group of the operation added last.
 func (b *Batch) SetBufIndex(index uint16) {
 	if b.n > 0 {
-		b.ops[b.n-1].buf_index = C.__u16(index)
+		op := &b.ops[b.n-1]
+		op.head = op.head&^opBufMask | uint64(index)<<opBufShift
 	}
 }
 
 // Nop adds io_uring_prep_nop.
 func (b *Batch) Nop(userData uint64) error {
-	return b.add(IORING_OP_NOP, -1, nil, 0, 0, 0, userData)
+	return b.add(opHead(IORING_OP_NOP, -1), nil, 0, 0, 0, userData)
 }
 
 // Read adds io_uring_prep_read: nbytes from fd at offset into buf.
 func (b *Batch) Read(fd int, buf unsafe.Pointer, nbytes uint32, offset uint64, userData uint64) error {
-	return b.add(IORING_OP_READ, fd, buf, nbytes, offset, 0, userData)
+	return b.add(opHead(IORING_OP_READ, fd), buf, nbytes, 0, offset, userData)
 }
 
 // Write adds io_uring_prep_write: nbytes from buf to fd at offset.
 func (b *Batch) Write(fd int, buf unsafe.Pointer, nbytes uint32, offset uint64, userData uint64) error {
-	return b.add(IORING_OP_WRITE, fd, buf, nbytes, offset, 0, userData)
+	return b.add(opHead(IORING_OP_WRITE, fd), buf, nbytes, 0, offset, userData)
 }
 
 // Readv adds io_uring_prep_readv2 with the RWF_* flags.
 func (b *Batch) Readv(fd int, iovecs *unix.Iovec, nrVecs uint32, offset uint64, flags int, userData uint64) error {
-	return b.add(IORING_OP_READV, fd, unsafe.Pointer(iovecs), nrVecs, offset, uint32(flags), userData)
+	return b.add(opHead(IORING_OP_READV, fd), unsafe.Pointer(iovecs), nrVecs, uint32(flags), offset, userData)
 }
 
 // Writev adds io_uring_prep_writev2 with the RWF_* flags.
 func (b *Batch) Writev(fd int, iovecs *unix.Iovec, nrVecs uint32, offset uint64, flags int, userData uint64) error {
-	return b.add(IORING_OP_WRITEV, fd, unsafe.Pointer(iovecs), nrVecs, offset, uint32(flags), userData)
+	return b.add(opHead(IORING_OP_WRITEV, fd), unsafe.Pointer(iovecs), nrVecs, uint32(flags), offset, userData)
 }
 
 // ReadFixed adds io_uring_prep_read_fixed from registered buffer bufIndex.
 func (b *Batch) ReadFixed(fd int, buf unsafe.Pointer, nbytes uint32, offset uint64, bufIndex uint16, userData uint64) error {
-	if err := b.add(IORING_OP_READ_FIXED, fd, buf, nbytes, offset, 0, userData); err != nil {
-		return err
-	}
-	b.SetBufIndex(bufIndex)
-	return nil
+	return b.add(opHead(IORING_OP_READ_FIXED, fd)|uint64(bufIndex)<<opBufShift, buf, nbytes, 0, offset, userData)
 }
 
 // WriteFixed adds io_uring_prep_write_fixed from registered buffer bufIndex.
 func (b *Batch) WriteFixed(fd int, buf unsafe.Pointer, nbytes uint32, offset uint64, bufIndex uint16, userData uint64) error {
-	if err := b.add(IORING_OP_WRITE_FIXED, fd, buf, nbytes, offset, 0, userData); err != nil {
-		return err
-	}
-	b.SetBufIndex(bufIndex)
-	return nil
+	return b.add(opHead(IORING_OP_WRITE_FIXED, fd)|uint64(bufIndex)<<opBufShift, buf, nbytes, 0, offset, userData)
 }
 
 // Fsync adds io_uring_prep_fsync with IORING_FSYNC_* flags.
 func (b *Batch) Fsync(fd int, flags uint32, userData uint64) error {
-	return b.add(IORING_OP_FSYNC, fd, nil, 0, 0, flags, userData)
+	return b.add(opHead(IORING_OP_FSYNC, fd), nil, 0, flags, 0, userData)
 }
 
 // Send adds io_uring_prep_send with MSG_* flags.
 func (b *Batch) Send(sockfd int, buf unsafe.Pointer, length uint32, flags int, userData uint64) error {
-	return b.add(IORING_OP_SEND, sockfd, buf, length, 0, uint32(flags), userData)
+	return b.add(opHead(IORING_OP_SEND, sockfd), buf, length, uint32(flags), 0, userData)
 }
 
 // Recv adds io_uring_prep_recv with MSG_* flags.
 func (b *Batch) Recv(sockfd int, buf unsafe.Pointer, length uint32, flags int, userData uint64) error {
-	return b.add(IORING_OP_RECV, sockfd, buf, length, 0, uint32(flags), userData)
+	return b.add(opHead(IORING_OP_RECV, sockfd), buf, length, uint32(flags), 0, userData)
 }
 
 // CloseFd adds io_uring_prep_close.
 func (b *Batch) CloseFd(fd int, userData uint64) error {
-	return b.add(IORING_OP_CLOSE, fd, nil, 0, 0, 0, userData)
+	return b.add(opHead(IORING_OP_CLOSE, fd), nil, 0, 0, 0, userData)
 }
 
 // PollAdd adds io_uring_prep_poll_add with a POLL* mask.
 func (b *Batch) PollAdd(fd int, pollMask uint32, userData uint64) error {
-	return b.add(IORING_OP_POLL_ADD, fd, nil, 0, 0, pollMask, userData)
+	return b.add(opHead(IORING_OP_POLL_ADD, fd), nil, 0, pollMask, 0, userData)
 }
 
 // Timeout adds io_uring_prep_timeout: ts must stay valid until submit.
 func (b *Batch) Timeout(ts *KernelTimespec, count uint32, flags uint32, userData uint64) error {
-	return b.add(IORING_OP_TIMEOUT, -1, unsafe.Pointer(ts), count, 0, flags, userData)
+	return b.add(opHead(IORING_OP_TIMEOUT, -1), unsafe.Pointer(ts), count, flags, 0, userData)
 }
 
 // Rw adds any read/write-style opcode through io_uring_prep_rw, with opFlags
 // as the SQE's op flags.
 func (b *Batch) Rw(opcode uint8, fd int, addr unsafe.Pointer, length uint32, offset uint64, opFlags uint32, userData uint64) error {
-	return b.add(opcode, fd, addr, length, offset, opFlags, userData)
+	return b.add(opHead(opcode, fd), addr, length, opFlags, offset, userData)
 }
 
 // Submit turns the batch into SQEs and submits them in one cgo call, and
@@ -209,9 +233,10 @@ func (b *Batch) SubmitAndWait(ring *Ring, waitNr uint32) (int, error) {
 	if b.c == nil {
 		return 0, ErrBatchClosed
 	}
+	b.c.ring = C.uintptr_t(uintptr(unsafe.Pointer(c)))
 	b.c.n = C.uint(b.n)
 	b.c.queued = 0
-	ret := C.lg_submit_batch(c, b.c, C.uint(waitNr))
+	ret := C.lg_submit_batch(b.c, C.uint(waitNr))
 	queued := int(b.c.queued)
 	if queued < b.n {
 		copy(b.ops, b.ops[queued:b.n])
@@ -282,15 +307,26 @@ func (r *Ring) ReapCQEs(dst []CQE) int {
 func (r *Ring) reap(dst []CQE) int {
 	v := r.view()
 	head := atomic.LoadUint32(v.head)
-	tail := atomic.LoadUint32(v.tail)
-	n := 0
-	for head != tail && n < len(dst) {
-		dst[n] = *(*CQE)(unsafe.Add(v.cqes, uintptr((head&v.mask)<<v.shift)*unsafe.Sizeof(CQE{})))
-		head++
-		n++
+	ready := atomic.LoadUint32(v.tail) - head
+	n := uint32(len(dst))
+	if ready < n {
+		n = ready
 	}
-	if n > 0 {
-		atomic.StoreUint32(v.head, head)
+	if n == 0 {
+		return 0
 	}
-	return n
+	if v.shift == 0 {
+		// The ready CQEs are at most two runs of the array: from head to
+		// the end of the ring, then from its start.
+		ring := unsafe.Slice((*CQE)(v.cqes), v.mask+1)
+		i := head & v.mask
+		k := copy(dst[:n], ring[i:])
+		copy(dst[k:n], ring)
+	} else {
+		for k := uint32(0); k < n; k++ {
+			dst[k] = *(*CQE)(unsafe.Add(v.cqes, uintptr(((head+k)&v.mask)<<v.shift)*unsafe.Sizeof(CQE{})))
+		}
+	}
+	atomic.StoreUint32(v.head, head+n)
+	return int(n)
 }

@@ -278,3 +278,62 @@ func TestBatchNoAllocs(t *testing.T) {
 		t.Errorf("%v allocations per batch of 32", allocs)
 	}
 }
+
+// TestReapCQEsOrder: over many rounds the CQ head wraps around the ring;
+// ReapCQEs must hand out every completion once, in the order the kernel
+// posted them (NOPs complete in submission order), whatever the size of the
+// destination, on 16- and 32-byte CQE rings.
+func TestReapCQEsOrder(t *testing.T) {
+	tests := []struct {
+		name  string
+		flags uint32
+		batch int
+		dst   int
+	}{
+		{"cqe16 dst 3", 0, 5, 3},
+		{"cqe16 dst 7", 0, 6, 7},
+		{"cqe16 dst 1", 0, 3, 1},
+		{"cqe16 full ring", 0, 16, 16},
+		{"cqe32 dst 3", IORING_SETUP_CQE32, 5, 3},
+		{"cqe32 dst 16", IORING_SETUP_CQE32, 16, 16},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ring := new(Ring)
+			if err := QueueInit(8, ring, tt.flags); err != nil { // CQ of 16
+				if tt.flags != 0 && errors.Is(err, unix.EINVAL) {
+					t.Skipf("kernel refuses setup flags %#x: %v", tt.flags, err)
+				}
+				t.Fatal(err)
+			}
+			defer QueueExit(ring)
+			b := newBatch(t, tt.batch)
+			dst := make([]CQE, tt.dst)
+			next, want := uint64(0), uint64(0)
+			for round := 0; round < 40; round++ {
+				for i := 0; i < tt.batch; i++ {
+					b.Nop(next)
+					next++
+				}
+				if _, err := b.SubmitAndWait(ring, uint32(tt.batch)); err != nil {
+					t.Fatal(err)
+				}
+				for want < next {
+					n := ring.ReapCQEs(dst)
+					if n == 0 || n > len(dst) {
+						t.Fatalf("round %d: ReapCQEs = %d with %d pending", round, n, next-want)
+					}
+					for _, c := range dst[:n] {
+						if c.UserData != want || c.Res != 0 {
+							t.Fatalf("round %d: got %+v, want user_data %d res 0", round, c, want)
+						}
+						want++
+					}
+				}
+				if r := CQReady(ring); r != 0 {
+					t.Fatalf("round %d: %d CQEs left", round, r)
+				}
+			}
+		})
+	}
+}

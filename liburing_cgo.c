@@ -5,72 +5,80 @@
 /* Prepare one SQE from op with liburing's prep helper for its opcode; other
  * opcodes go through liburing's generic io_uring_prep_rw, with op_flags as
  * the SQE's op flags (the kernel answers -EINVAL for what it does not know). */
-static void lg_prep_op(struct io_uring_sqe *sqe, const struct lg_op *op)
+static inline void lg_prep_op(struct io_uring_sqe *sqe, const struct lg_op *op)
 {
+	__u64 head = op->head;
+	__u8 opcode = (__u8)head, sqe_flags = (__u8)(head >> 8);
+	__u16 buf_index = (__u16)(head >> 16);
+	int fd = (int)(__u32)(head >> 32);
+	unsigned len = (__u32)op->len_flags, op_flags = (__u32)(op->len_flags >> 32);
 	void *addr = (void *)(uintptr_t)op->addr;
 
-	switch (op->opcode) {
+	switch (opcode) {
 	case IORING_OP_NOP:
 		io_uring_prep_nop(sqe);
 		break;
 	case IORING_OP_READ:
-		io_uring_prep_read(sqe, op->fd, addr, op->len, op->off);
+		io_uring_prep_read(sqe, fd, addr, len, op->off);
 		break;
 	case IORING_OP_WRITE:
-		io_uring_prep_write(sqe, op->fd, addr, op->len, op->off);
+		io_uring_prep_write(sqe, fd, addr, len, op->off);
 		break;
 	case IORING_OP_READV:
-		io_uring_prep_readv2(sqe, op->fd, addr, op->len, op->off, (int)op->op_flags);
+		io_uring_prep_readv2(sqe, fd, addr, len, op->off, (int)op_flags);
 		break;
 	case IORING_OP_WRITEV:
-		io_uring_prep_writev2(sqe, op->fd, addr, op->len, op->off, (int)op->op_flags);
+		io_uring_prep_writev2(sqe, fd, addr, len, op->off, (int)op_flags);
 		break;
 	case IORING_OP_READ_FIXED:
-		io_uring_prep_read_fixed(sqe, op->fd, addr, op->len, op->off, op->buf_index);
+		io_uring_prep_read_fixed(sqe, fd, addr, len, op->off, buf_index);
 		break;
 	case IORING_OP_WRITE_FIXED:
-		io_uring_prep_write_fixed(sqe, op->fd, addr, op->len, op->off, op->buf_index);
+		io_uring_prep_write_fixed(sqe, fd, addr, len, op->off, buf_index);
 		break;
 	case IORING_OP_FSYNC:
-		io_uring_prep_fsync(sqe, op->fd, op->op_flags);
+		io_uring_prep_fsync(sqe, fd, op_flags);
 		break;
 	case IORING_OP_SEND:
-		io_uring_prep_send(sqe, op->fd, addr, op->len, (int)op->op_flags);
+		io_uring_prep_send(sqe, fd, addr, len, (int)op_flags);
 		break;
 	case IORING_OP_RECV:
-		io_uring_prep_recv(sqe, op->fd, addr, op->len, (int)op->op_flags);
+		io_uring_prep_recv(sqe, fd, addr, len, (int)op_flags);
 		break;
 	case IORING_OP_CLOSE:
-		io_uring_prep_close(sqe, op->fd);
+		io_uring_prep_close(sqe, fd);
 		break;
 	case IORING_OP_POLL_ADD:
-		io_uring_prep_poll_add(sqe, op->fd, op->op_flags);
+		io_uring_prep_poll_add(sqe, fd, op_flags);
 		break;
 	case IORING_OP_TIMEOUT:
-		io_uring_prep_timeout(sqe, addr, op->len, op->op_flags);
+		io_uring_prep_timeout(sqe, addr, len, op_flags);
 		break;
 	default:
-		io_uring_prep_rw(op->opcode, sqe, op->fd, addr, op->len, op->off);
-		sqe->rw_flags = op->op_flags;
+		io_uring_prep_rw(opcode, sqe, fd, addr, len, op->off);
+		sqe->rw_flags = op_flags;
 		break;
 	}
-	if (op->sqe_flags & IOSQE_BUFFER_SELECT)
-		sqe->buf_group = op->buf_index;
-	io_uring_sqe_set_flags(sqe, op->sqe_flags);
+	if (sqe_flags) {
+		if (sqe_flags & IOSQE_BUFFER_SELECT)
+			sqe->buf_group = buf_index;
+		io_uring_sqe_set_flags(sqe, sqe_flags);
+	}
 	io_uring_sqe_set_data64(sqe, op->user_data);
 }
 
-/* Turn b->ops[0..n) into SQEs and submit them, waiting for wait_nr
+/* Turn b->ops[0..n) into SQEs and submit them to b->ring, waiting for wait_nr
  * completions. When the SQ fills up midway, what is queued is submitted
  * first. b->queued tells how many ops became SQEs: fewer than n only when the
  * SQ stayed full (an SQPOLL thread behind), and then the call does not wait.
  * Returns the number of SQEs the kernel consumed, or -errno. */
-int lg_submit_batch(struct io_uring *ring, struct lg_batch *b, unsigned wait_nr)
+int lg_submit_batch(struct lg_batch *b, unsigned wait_nr)
 {
+	struct io_uring *ring = (struct io_uring *)b->ring;
 	int submitted = 0, ret;
-	unsigned i;
+	unsigned i, n = b->n;
 
-	for (i = 0; i < b->n; i++) {
+	for (i = 0; i < n; i++) {
 		struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 
 		if (!sqe) {
@@ -87,7 +95,7 @@ int lg_submit_batch(struct io_uring *ring, struct lg_batch *b, unsigned wait_nr)
 		lg_prep_op(sqe, &b->ops[i]);
 	}
 	b->queued = i;
-	ret = i == b->n ? io_uring_submit_and_wait(ring, wait_nr) : io_uring_submit(ring);
+	ret = i == n ? io_uring_submit_and_wait(ring, wait_nr) : io_uring_submit(ring);
 	if (ret < 0)
 		return ret;
 	return submitted + ret;

@@ -19,7 +19,12 @@ import (
 	"github.com/pawelgaczynski/giouring"
 )
 
-// Contender is one implementation of a workload.
+// Contender is one implementation of a workload. The functions that build
+// a contender's Run closure are marked go:noinline: when such a function is
+// inlined into its caller, the compiler emits the closure as a copy in
+// which calls into other packages (Batch.Nop, giouring's GetSQE, ...) are
+// no longer inlined, so the benchmark would measure call overhead that a
+// user's own loop does not pay.
 type Contender struct {
 	Name string
 	Run  func(b *testing.B)
@@ -52,6 +57,8 @@ func newGiouring(b *testing.B) *giouring.Ring {
 // nopAPI: three cgo calls per operation to build it (GetSQE, PrepNop,
 // SQESetData64), one SubmitAndWait per batch, and PeekCQE + CQESeen per
 // completion: the 1:1 API used as C code would use liburing.
+//
+//go:noinline
 func nopAPI(batch int) func(b *testing.B) {
 	return func(b *testing.B) {
 		ring := newRing(b)
@@ -79,6 +86,8 @@ func nopAPI(batch int) func(b *testing.B) {
 }
 
 // nopHot: the hot path, one cgo call per batch and none per completion.
+//
+//go:noinline
 func nopHot(batch int) func(b *testing.B) {
 	return func(b *testing.B) {
 		ring := newRing(b)
@@ -110,6 +119,8 @@ func nopHot(batch int) func(b *testing.B) {
 }
 
 // nopC: the C twin, the whole loop inside one cgo call.
+//
+//go:noinline
 func nopC(batch int) func(b *testing.B) {
 	return func(b *testing.B) {
 		ring := newRing(b)
@@ -123,6 +134,8 @@ func nopC(batch int) func(b *testing.B) {
 }
 
 // nopGiouring: the pure-Go port, used as its README shows.
+//
+//go:noinline
 func nopGiouring(batch int) func(b *testing.B) {
 	return func(b *testing.B) {
 		ring := newGiouring(b)
@@ -221,6 +234,7 @@ func readBufs(b *testing.B, qd int) []byte {
 	return bufs
 }
 
+//go:noinline
 func readAPI(rf *ReadFile, qd int) func(b *testing.B) {
 	return func(b *testing.B) {
 		ring := newRing(b)
@@ -253,6 +267,7 @@ func readAPI(rf *ReadFile, qd int) func(b *testing.B) {
 	}
 }
 
+//go:noinline
 func readHot(rf *ReadFile, qd int) func(b *testing.B) {
 	return func(b *testing.B) {
 		ring := newRing(b)
@@ -294,6 +309,7 @@ func readHot(rf *ReadFile, qd int) func(b *testing.B) {
 	}
 }
 
+//go:noinline
 func readC(rf *ReadFile, qd int) func(b *testing.B) {
 	return func(b *testing.B) {
 		ring := newRing(b)
@@ -311,6 +327,7 @@ func readC(rf *ReadFile, qd int) func(b *testing.B) {
 	}
 }
 
+//go:noinline
 func readGiouring(rf *ReadFile, qd int) func(b *testing.B) {
 	return func(b *testing.B) {
 		ring := newGiouring(b)
@@ -348,6 +365,8 @@ func readGiouring(rf *ReadFile, qd int) func(b *testing.B) {
 }
 
 // readOSFile: what a Go user would write instead, os.File.ReadAt per block.
+//
+//go:noinline
 func readOSFile(rf *ReadFile) func(b *testing.B) {
 	return func(b *testing.B) {
 		buf := make([]byte, blockSize)
