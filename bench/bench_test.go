@@ -37,6 +37,14 @@ func BenchmarkRead4K(b *testing.B) {
 	}
 }
 
+// BenchmarkEcho: loopback TCP round trips of 64 and 4096 bytes.
+func BenchmarkEcho(b *testing.B) {
+	for _, size := range []int{64, 4096} {
+		w := workloads.Echo(size)
+		b.Run(w.Name[len("Echo/"):], func(b *testing.B) { run(b, w) })
+	}
+}
+
 // TestWorkloadsRun runs every contender of every workload briefly, so that
 // a broken contender fails the tests, not only the benchmarks.
 func TestWorkloadsRun(t *testing.T) {
@@ -48,7 +56,7 @@ func TestWorkloadsRun(t *testing.T) {
 	old := flag.Lookup("test.benchtime").Value.String()
 	flag.Set("test.benchtime", "64x")
 	defer flag.Set("test.benchtime", old)
-	for _, w := range []workloads.Workload{workloads.Nop(8), workloads.Read4K(rf, 8)} {
+	for _, w := range []workloads.Workload{workloads.Nop(8), workloads.Read4K(rf, 8), workloads.Echo(64)} {
 		for _, c := range w.Contenders {
 			r := testing.Benchmark(c.Run)
 			if r.N == 0 {

@@ -2,8 +2,9 @@
 
 // Package workloads defines the benchmark workloads once, for every
 // contender: the Go 1:1 API, the Go hot path (Batch and ReapCQEs), the C
-// twin, os.File, and the pure-Go giouring. The _test.go benchmarks and the
-// report command both run these.
+// twin, what a Go user would use instead (os.File, net.Conn), and the
+// pure-Go giouring. The _test.go benchmarks and the report command both run
+// these.
 package workloads
 
 import (

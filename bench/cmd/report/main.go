@@ -43,6 +43,9 @@ func main() {
 	for _, qd := range []int{1, 32, 128} {
 		ws = append(ws, workloads.Read4K(rf, qd))
 	}
+	for _, size := range []int{64, 4096} {
+		ws = append(ws, workloads.Echo(size))
+	}
 
 	var uts unix.Utsname
 	unix.Uname(&uts)
