@@ -5,6 +5,22 @@ package liburing
 /*
 #include "liburing_cgo.h"
 
+// These C functions only write their out-parameters during the call and
+// never call Go: the Go locals they write stay on the stack, so fetching a
+// CQE allocates nothing.
+#cgo noescape io_uring_wait_cqe
+#cgo noescape io_uring_peek_cqe
+#cgo noescape io_uring_wait_cqe_nr
+#cgo noescape io_uring_wait_cqes
+#cgo noescape io_uring_wait_cqe_timeout
+#cgo noescape lg_core_cqe_first
+#cgo nocallback io_uring_wait_cqe
+#cgo nocallback io_uring_peek_cqe
+#cgo nocallback io_uring_wait_cqe_nr
+#cgo nocallback io_uring_wait_cqes
+#cgo nocallback io_uring_wait_cqe_timeout
+#cgo nocallback lg_core_cqe_first
+
 // One step of io_uring_for_each_cqe, for ForEachCQE: the CQE at head, or
 // NULL once head reaches the tail. As in liburing 2.6's macro, the tail is
 // loaded with acquire semantics on every step, which orders the CQE reads

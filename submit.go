@@ -5,6 +5,10 @@ package liburing
 /*
 #include "liburing_cgo.h"
 
+// Writes its out-parameter during the call only (see cqe.go).
+#cgo noescape io_uring_submit_and_wait_timeout
+#cgo nocallback io_uring_submit_and_wait_timeout
+
 // io_uring_enter2 with its sigset_t * slot taken as void *: with
 // IORING_ENTER_EXT_ARG it carries a struct io_uring_getevents_arg *, which
 // Go must not convert to a (larger) sigset_t pointer.
