@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -335,5 +336,40 @@ func TestReapCQEsOrder(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestBatchYieldsP: a goroutine that only submits batches yields its P
+// every yieldPeriod (checked every yieldEvery submissions), so that Go's
+// sysmon does not keep retaking it (see yieldP).
+func TestBatchYieldsP(t *testing.T) {
+	ring := newRing(t, 8, 0)
+	b := newBatch(t, 1)
+	submit := func(n int) {
+		for i := 0; i < n; i++ {
+			b.Nop(uint64(i))
+			if _, err := b.SubmitAndWait(ring, 1); err != nil {
+				t.Fatal(err)
+			}
+			CQAdvance(ring, 1)
+		}
+	}
+	submit(yieldEvery - 1)
+	if !b.lastYield.IsZero() {
+		t.Fatalf("yielded after %d submissions, before the first check", yieldEvery-1)
+	}
+	submit(1)
+	first := b.lastYield
+	if first.IsZero() {
+		t.Fatalf("no yield at submission %d", yieldEvery)
+	}
+	submit(yieldEvery)
+	if b.lastYield != first {
+		t.Fatalf("yielded again within %v", yieldPeriod)
+	}
+	time.Sleep(yieldPeriod)
+	submit(yieldEvery)
+	if !b.lastYield.After(first) {
+		t.Fatalf("no yield %v later", yieldPeriod)
 	}
 }

@@ -134,6 +134,26 @@ func nopC(batch int) func(b *testing.B) {
 	}
 }
 
+// nopCPerBatch: the C twin's loop body, entered once per batch through cgo
+// from a Go loop: what one cgo call per batch costs by itself, the floor for
+// any design that keeps liburing in C and the loop in Go.
+//
+//go:noinline
+func nopCPerBatch(batch int) func(b *testing.B) {
+	return func(b *testing.B) {
+		ring := newRing(b)
+		defer liburing.QueueExit(ring)
+		p := ring.CPtr()
+		b.ReportAllocs()
+		b.ResetTimer()
+		for it := 0; it < b.N; it += batch {
+			if err := ctwin.Nop(p, batch, 1); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
 // nopGiouring: the pure-Go port, used as its README shows.
 //
 //go:noinline
@@ -168,6 +188,7 @@ func Nop(batch int) Workload {
 		Name: fmt.Sprintf("Nop/batch=%d", batch),
 		Contenders: []Contender{
 			{"c", nopC(batch)},
+			{"c-per-batch", nopCPerBatch(batch)},
 			{"go-hot", nopHot(batch)},
 			{"go-1to1", nopAPI(batch)},
 			{"giouring", nopGiouring(batch)},

@@ -2,10 +2,12 @@
 
 // Command report runs every benchmark workload, alternating the contenders
 // round by round so that they share the machine's noise, and prints one
-// table per workload (ns/op, operations per second, throughput relative to
-// C) from that one run, followed by benchstat-compatible lines.
+// table per workload from that one run, followed by benchstat-compatible
+// lines. ns/op and operations per second are medians over the rounds; "vs
+// C" is the median of the per-round ratios (C's ns/op over the contender's,
+// both measured in the same round), which cancels the host's slow drifts.
 //
-//	go run -ldflags=-checklinkname=0 ./cmd/report [-rounds 3] [-benchtime 300ms]
+//	go run -ldflags=-checklinkname=0 ./cmd/report [-rounds 9] [-benchtime 100ms] [-run Nop]
 package main
 
 import (
@@ -24,8 +26,8 @@ import (
 
 func main() {
 	testing.Init()
-	rounds := flag.Int("rounds", 5, "rounds per workload; the median is reported")
-	benchtime := flag.String("benchtime", "200ms", "time per contender per round")
+	rounds := flag.Int("rounds", 9, "rounds per workload; medians are reported")
+	benchtime := flag.String("benchtime", "100ms", "time per contender per round")
 	filter := flag.String("run", "", "only workloads whose name contains this")
 	flag.Parse()
 	flag.Set("test.benchtime", *benchtime)
@@ -49,7 +51,7 @@ func main() {
 
 	var uts unix.Utsname
 	unix.Uname(&uts)
-	fmt.Printf("machine: %d CPUs, %s, Linux %s; liburing %d.%d; %s; %d rounds of %s, median\n\n",
+	fmt.Printf("machine: %d CPUs, %s, Linux %s; liburing %d.%d; %s; %d rounds of %s; medians, ratios per round\n\n",
 		runtime.NumCPU(), workloads.CPUModel(), unix.ByteSliceToString(uts.Release[:]),
 		liburing.MajorVersion(), liburing.MinorVersion(), runtime.Version(), *rounds, *benchtime)
 
@@ -71,10 +73,6 @@ func main() {
 					c.Name, runtime.GOMAXPROCS(0), br.String(), br.MemString()))
 			}
 		}
-		med := make([]float64, len(w.Contenders))
-		for i := range res {
-			med[i] = median(res[i])
-		}
 		cIdx := -1
 		for i, c := range w.Contenders {
 			if c.Name == "c" {
@@ -83,11 +81,12 @@ func main() {
 		}
 		fmt.Printf("%s\n\n| contender | ns/op | ops/s | vs C |\n|---|---:|---:|---:|\n", w.Name)
 		for i, c := range w.Contenders {
+			ns := median(nsPerOp(res[i]))
 			ratio := "-"
-			if cIdx >= 0 && med[i] > 0 {
-				ratio = fmt.Sprintf("%.2fx", med[cIdx]/med[i])
+			if cIdx >= 0 {
+				ratio = fmt.Sprintf("%.2fx", median(ratios(res[cIdx], res[i])))
 			}
-			fmt.Printf("| %s | %.1f | %s | %s |\n", c.Name, med[i], human(1e9/med[i]), ratio)
+			fmt.Printf("| %s | %.1f | %s | %s |\n", c.Name, ns, human(1e9/ns), ratio)
 		}
 		fmt.Println()
 	}
@@ -97,17 +96,43 @@ func main() {
 	}
 }
 
-func median(rs []testing.BenchmarkResult) float64 {
-	v := make([]float64, 0, len(rs))
-	for _, r := range rs {
+// nsPerOp is each round's time per operation.
+func nsPerOp(rs []testing.BenchmarkResult) []float64 {
+	v := make([]float64, len(rs))
+	for i, r := range rs {
 		if r.N > 0 {
-			v = append(v, float64(r.T.Nanoseconds())/float64(r.N))
+			v[i] = float64(r.T.Nanoseconds()) / float64(r.N)
 		}
+	}
+	return v
+}
+
+// ratios is, round by round, the throughput of rs relative to c: the two
+// ran back to back in the same round, so slow drifts of the machine (other
+// tenants of the host) cancel out of each ratio.
+func ratios(c, rs []testing.BenchmarkResult) []float64 {
+	tc, tr := nsPerOp(c), nsPerOp(rs)
+	v := make([]float64, 0, len(tr))
+	for i := range tr {
+		if tc[i] > 0 && tr[i] > 0 {
+			v = append(v, tc[i]/tr[i])
+		}
+	}
+	return v
+}
+
+func median(v []float64) float64 {
+	v = append([]float64(nil), v...)
+	sort.Float64s(v)
+	for len(v) > 0 && v[0] == 0 {
+		v = v[1:]
 	}
 	if len(v) == 0 {
 		return 0
 	}
-	sort.Float64s(v)
+	if len(v)%2 == 0 {
+		return (v[len(v)/2-1] + v[len(v)/2]) / 2
+	}
 	return v[len(v)/2]
 }
 
