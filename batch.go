@@ -325,15 +325,21 @@ func (r *Ring) ReapCQEs(dst []CQE) int {
 	if r == nil || r.c == nil || len(dst) == 0 {
 		return 0
 	}
-	n := r.reap(dst)
-	if n == 0 {
-		v := r.view()
-		if atomic.LoadUint32(v.kflags)&(IORING_SQ_CQ_OVERFLOW|IORING_SQ_TASKRUN) != 0 {
-			C.io_uring_get_events(r.c)
-			n = r.reap(dst)
-		}
+	if n := r.reap(dst); n > 0 {
+		return n
 	}
-	return n
+	return r.reapFlushed(dst)
+}
+
+// reapFlushed is ReapCQEs on an empty CQ: when the kernel holds completions
+// back, it asks for them with io_uring_get_events and reaps again.
+func (r *Ring) reapFlushed(dst []CQE) int {
+	v := r.view()
+	if atomic.LoadUint32(v.kflags)&(IORING_SQ_CQ_OVERFLOW|IORING_SQ_TASKRUN) == 0 {
+		return 0
+	}
+	C.io_uring_get_events(r.c)
+	return r.reap(dst)
 }
 
 func (r *Ring) reap(dst []CQE) int {
@@ -344,19 +350,18 @@ func (r *Ring) reap(dst []CQE) int {
 	if ready < n {
 		n = ready
 	}
-	if n == 0 {
+	switch {
+	case n == 0:
 		return 0
-	}
-	if v.shift == 0 {
+	case v.shift == 0 && n > 4:
 		// The ready CQEs are at most two runs of the array: from head to
 		// the end of the ring, then from its start.
 		ring := unsafe.Slice((*CQE)(v.cqes), v.mask+1)
-		i := head & v.mask
-		k := copy(dst[:n], ring[i:])
+		k := copy(dst[:n], ring[head&v.mask:])
 		copy(dst[k:n], ring)
-	} else {
-		for k := uint32(0); k < n; k++ {
-			dst[k] = *(*CQE)(unsafe.Add(v.cqes, uintptr(((head+k)&v.mask)<<v.shift)*unsafe.Sizeof(CQE{})))
+	default: // a few CQEs (cheaper than memmove), or 32-byte CQEs
+		for k := range dst[:n] {
+			dst[k] = *(*CQE)(unsafe.Add(v.cqes, uintptr(((head+uint32(k))&v.mask)<<v.shift)*unsafe.Sizeof(CQE{})))
 		}
 	}
 	atomic.StoreUint32(v.head, head+n)
