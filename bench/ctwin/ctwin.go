@@ -2,19 +2,18 @@
 
 // Package ctwin holds the C twins of the benchmarks: the same workloads
 // written in C against the same liburing that package liburing links, each
-// run entirely inside one cgo call so that Go adds nothing per operation;
-// and the C echo peer that every contender of the Echo workload talks to.
+// run entirely inside one cgo call so that Go adds nothing per operation.
 package ctwin
 
 /*
 #cgo CFLAGS: -O2 -D_GNU_SOURCE -I${SRCDIR}/../../build/liburing/include
 #cgo LDFLAGS: ${SRCDIR}/../../build/liburing/lib/liburing.a
+#cgo noescape lgb_echo
+#cgo nocallback lgb_echo
 #include <liburing.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <pthread.h>
-#include <stdint.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -83,39 +82,6 @@ static int lgb_read(struct io_uring *ring, int fd, char *bufs, unsigned qd,
 	return 0;
 }
 
-// The echo peer: a thread that echoes, with blocking recv and send, whatever
-// arrives on the server end of a connected loopback TCP pair. The client end
-// belongs to the benchmark.
-struct lgb_echo {
-	pthread_t thread;
-	int cfd; // the client end
-	int sfd; // the server end, closed by the thread
-};
-
-static void *lgb_echo_serve(void *arg)
-{
-	int fd = (int)(intptr_t)arg;
-	char buf[16384];
-	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof buf, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) // the client shut its end down (or the socket failed)
-			break;
-		for (ssize_t off = 0; off < n;) {
-			ssize_t w = send(fd, buf + off, n - off, MSG_NOSIGNAL);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				goto out;
-			off += w;
-		}
-	}
-out:
-	close(fd);
-	return NULL;
-}
-
 static int lgb_nodelay(int fd)
 {
 	int one = 1;
@@ -160,118 +126,58 @@ fail:
 	return err;
 }
 
-// Sets up the pair and starts the echo thread. Returns 0 or -errno.
-static int lgb_echo_start(struct lgb_echo *e)
+// The Echo workload's round trip, iters times: send(cfd, out) ->
+// recv(sfd, sbuf, MSG_WAITALL) -> send(sfd, sbuf) -> recv(cfd, in,
+// MSG_WAITALL), size bytes each, linked, submitted with one
+// io_uring_submit_and_wait(4) and reaped with io_uring_for_each_cqe. The
+// user_data of a request is its step, 0-3. The first and last byte of out
+// change every round trip and must come back in in. Returns 0, -errno of a
+// failed io_uring call, or 1 with *step and *res set: the step whose result
+// was not size (step 4: the bytes that came back differ).
+static int lgb_echo(struct io_uring *ring, int cfd, int sfd, char *out, char *sbuf, char *in,
+		    unsigned size, long iters, int *step, int *res)
 {
-	int ret = lgb_tcp_pair(&e->cfd, &e->sfd);
-	if (ret < 0)
-		return ret;
-	ret = pthread_create(&e->thread, NULL, lgb_echo_serve, (void *)(intptr_t)e->sfd);
-	if (ret != 0) {
-		close(e->cfd);
-		close(e->sfd);
-		return -ret;
-	}
-	return 0;
-}
-
-// Shuts the client's sending side down, so that the thread's recv returns
-// 0 and the thread exits; joins it and closes the client end. Shutting down
-// rather than closing also ends the thread when the client end has been
-// duplicated (net.FileConn). Returns 0 or -errno.
-static int lgb_echo_stop(struct lgb_echo *e)
-{
-	int ret = 0;
-	if (shutdown(e->cfd, SHUT_WR) < 0) {
-		ret = -errno;
-		pthread_detach(e->thread); // it would never end: do not wait for it
-	} else {
-		ret = -pthread_join(e->thread, NULL);
-	}
-	close(e->cfd);
-	return ret;
-}
-
-// io_uring_submit_and_wait, again when a signal interrupted it before it
-// submitted anything.
-static int lgb_submit_wait(struct io_uring *ring, unsigned nr)
-{
-	int ret;
-	do
-		ret = io_uring_submit_and_wait(ring, nr);
-	while (ret == -EINTR);
-	return ret;
-}
-
-// One completion of a round trip: the send (user_data 0) must have sent all
-// size bytes; a recv (user_data 1) adds what it received to *got.
-static int lgb_echo_cqe(const struct io_uring_cqe *cqe, unsigned size, unsigned *got)
-{
-	if (cqe->res < 0)
-		return cqe->res;
-	if (cqe->user_data == 0)
-		return (unsigned)cqe->res == size ? 0 : -EIO;
-	if (cqe->res == 0)
-		return -ECONNRESET; // the peer closed its end
-	*got += cqe->res;
-	return 0;
-}
-
-// Reaps the want completions still due, with io_uring_for_each_cqe and
-// io_uring_cq_advance, waiting when fewer are ready. Returns 0 or -errno.
-static int lgb_echo_reap(struct io_uring *ring, unsigned want, unsigned size, unsigned *got)
-{
-	while (want > 0) {
-		struct io_uring_cqe *cqe;
-		unsigned head, n = 0;
-		int ret = 0;
-		io_uring_for_each_cqe(ring, head, cqe) {
-			if (ret == 0)
-				ret = lgb_echo_cqe(cqe, size, got);
-			n++;
-		}
-		io_uring_cq_advance(ring, n);
-		if (ret < 0)
-			return ret;
-		want -= n;
-		if (want > 0 && (ret = io_uring_wait_cqe_nr(ring, &cqe, want)) < 0 && ret != -EINTR)
-			return ret;
-	}
-	return 0;
-}
-
-static void lgb_prep_recv(struct io_uring *ring, int fd, char *buf, unsigned len)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	io_uring_prep_recv(sqe, fd, buf, len, 0);
-	io_uring_sqe_set_data64(sqe, 1);
-}
-
-// iters round trips of size bytes on the connected socket fd: a send of out
-// linked to a recv into in, then recvs for any rest of a short receive. The
-// first and last byte of out change every round trip and must come back.
-// Returns 0 or -errno (-EBADMSG when the bytes that came back differ).
-static int lgb_echo(struct io_uring *ring, int fd, char *out, char *in, unsigned size, long iters)
-{
+	const int fds[4] = {cfd, sfd, sfd, cfd};
+	char *const bufs[4] = {out, sbuf, sbuf, in};
 	for (long it = 0; it < iters; it++) {
 		out[0] = (char)it;
 		out[size - 1] = (char)~it;
-		struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-		io_uring_prep_send(sqe, fd, out, size, 0);
-		io_uring_sqe_set_flags(sqe, IOSQE_IO_LINK);
-		io_uring_sqe_set_data64(sqe, 0);
-		lgb_prep_recv(ring, fd, in, size);
-		int ret = lgb_submit_wait(ring, 2);
-		unsigned got = 0;
-		if (ret < 0 || (ret = lgb_echo_reap(ring, 2, size, &got)) < 0)
+		for (int s = 0; s < 4; s++) {
+			struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+			if (s % 2 == 0)
+				io_uring_prep_send(sqe, fds[s], bufs[s], size, 0);
+			else
+				io_uring_prep_recv(sqe, fds[s], bufs[s], size, MSG_WAITALL);
+			if (s < 3)
+				io_uring_sqe_set_flags(sqe, IOSQE_IO_LINK);
+			io_uring_sqe_set_data64(sqe, s);
+		}
+		int ret;
+		do // -EINTR only when the kernel submitted nothing
+			ret = io_uring_submit_and_wait(ring, 4);
+		while (ret == -EINTR);
+		if (ret < 0)
 			return ret;
-		while (got < size) {
-			lgb_prep_recv(ring, fd, in + got, size - got);
-			if ((ret = lgb_submit_wait(ring, 1)) < 0 || (ret = lgb_echo_reap(ring, 1, size, &got)) < 0)
+		for (unsigned seen = 0; seen < 4;) {
+			struct io_uring_cqe *cqe;
+			unsigned head, n = 0;
+			io_uring_for_each_cqe(ring, head, cqe) {
+				if (cqe->res != (int)size) {
+					*step = (int)cqe->user_data;
+					*res = cqe->res;
+					return 1;
+				}
+				n++;
+			}
+			io_uring_cq_advance(ring, n);
+			seen += n;
+			if (seen < 4 && (ret = io_uring_wait_cqe_nr(ring, &cqe, 4 - seen)) < 0 && ret != -EINTR)
 				return ret;
 		}
-		if (in[0] != out[0] || in[size - 1] != out[size - 1])
-			return -EBADMSG;
+		if (in[0] != out[0] || in[size - 1] != out[size - 1]) {
+			*step = 4;
+			return 1;
+		}
 	}
 	return 0;
 }
@@ -279,6 +185,8 @@ static int lgb_echo(struct io_uring *ring, int fd, char *out, char *in, unsigned
 import "C"
 
 import (
+	"errors"
+	"fmt"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -303,42 +211,53 @@ func Read(ring unsafe.Pointer, fd int, bufs unsafe.Pointer, qd int, offsets unsa
 		(*C.ulonglong)(offsets), C.uint(noffsets), C.long(iters)))
 }
 
-// EchoPeer is the echo server of the Echo workload: a C thread echoing, with
-// blocking recv and send, everything that arrives on the server end of a
-// connected loopback TCP pair (TCP_NODELAY on both ends). Fd is the client
-// end.
-type EchoPeer struct {
-	c       C.struct_lgb_echo
-	stopped bool
-}
-
-// StartEchoPeer connects the pair and starts the thread.
-func StartEchoPeer() (*EchoPeer, error) {
-	p := new(EchoPeer)
-	if err := errno(C.lgb_echo_start(&p.c)); err != nil {
-		return nil, err
+// TCPPair connects two loopback TCP sockets, TCP_NODELAY on both: the
+// client end and the server end. The caller closes both.
+func TCPPair() (cfd, sfd int, err error) {
+	var c, s C.int
+	if err := errno(C.lgb_tcp_pair(&c, &s)); err != nil {
+		return -1, -1, err
 	}
-	return p, nil
+	return int(c), int(s), nil
 }
 
-// Fd is the client end of the connection. It stays open until Stop.
-func (p *EchoPeer) Fd() int { return int(p.c.cfd) }
+// EchoSteps names the requests of an echo round trip, by user_data.
+var EchoSteps = [...]string{"client send", "server recv", "server send", "client recv"}
 
-// Stop shuts the client end down for writing, which ends the thread, waits
-// for the thread, and closes the client end. Duplicates of Fd are not
-// closed. Stop is safe to call more than once.
-func (p *EchoPeer) Stop() error {
-	if p.stopped {
-		return nil
+// EchoError is a round trip whose request Step (an index into EchoSteps)
+// completed with Res instead of the size.
+type EchoError struct {
+	Step      uint64
+	Res, Size int32
+}
+
+func (e *EchoError) Error() string {
+	step := fmt.Sprintf("request %d", e.Step)
+	if e.Step < uint64(len(EchoSteps)) {
+		step = EchoSteps[e.Step]
 	}
-	p.stopped = true
-	return errno(C.lgb_echo_stop(&p.c))
+	if e.Res < 0 {
+		return fmt.Sprintf("echo %s: %v", step, unix.Errno(-e.Res))
+	}
+	return fmt.Sprintf("echo %s: %d of %d bytes", step, e.Res, e.Size)
 }
 
-// Echo runs iters round trips of size bytes on fd (the connected client
-// socket) on ring (a struct io_uring *): a send from out linked to a recv
-// into in (C memory, size bytes each), recvs for the rest of a short one.
-func Echo(ring unsafe.Pointer, fd int, out, in unsafe.Pointer, size int, iters int) error {
-	return errno(C.lgb_echo((*C.struct_io_uring)(ring), C.int(fd), (*C.char)(out), (*C.char)(in),
-		C.uint(size), C.long(iters)))
+// ErrEchoMismatch: the bytes that came back are not those sent.
+var ErrEchoMismatch = errors.New("echo: the bytes that came back differ from those sent")
+
+// Echo runs iters round trips of size bytes on ring (a struct io_uring *):
+// out (client) -> sbuf (server) -> in (client), over the connected client
+// and server sockets cfd and sfd; out, sbuf and in are C memory of size
+// bytes each.
+func Echo(ring unsafe.Pointer, cfd, sfd int, out, sbuf, in unsafe.Pointer, size int, iters int) error {
+	var step, res C.int
+	ret := C.lgb_echo((*C.struct_io_uring)(ring), C.int(cfd), C.int(sfd), (*C.char)(out), (*C.char)(sbuf),
+		(*C.char)(in), C.uint(size), C.long(iters), &step, &res)
+	switch {
+	case ret <= 0:
+		return errno(ret)
+	case step == 4:
+		return ErrEchoMismatch
+	}
+	return &EchoError{Step: uint64(step), Res: int32(res), Size: int32(size)}
 }
