@@ -58,9 +58,13 @@ func TestWorkloadsRun(t *testing.T) {
 	defer flag.Set("test.benchtime", old)
 	for _, w := range []workloads.Workload{workloads.Nop(8), workloads.Read4K(rf, 8), workloads.Echo(64)} {
 		for _, c := range w.Contenders {
-			r := testing.Benchmark(c.Run)
-			if r.N == 0 {
-				t.Errorf("%s/%s did not run", w.Name, c.Name)
+			failed := false // b.Fatal in any pass, not only the first
+			r := testing.Benchmark(func(b *testing.B) {
+				defer func() { failed = failed || b.Failed() }()
+				c.Run(b)
+			})
+			if r.N == 0 || failed {
+				t.Errorf("%s/%s failed or did not run", w.Name, c.Name)
 			}
 		}
 	}
