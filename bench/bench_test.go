@@ -16,6 +16,9 @@ func run(b *testing.B, w workloads.Workload) {
 	}
 }
 
+// BenchmarkBoundary: entering the kernel from C, cgo and Go.
+func BenchmarkBoundary(b *testing.B) { run(b, workloads.Boundary()) }
+
 // BenchmarkNop: NOP submit and reap at batch 1, 8, 32, 128.
 func BenchmarkNop(b *testing.B) {
 	for _, batch := range []int{1, 8, 32, 128} {
@@ -56,7 +59,7 @@ func TestWorkloadsRun(t *testing.T) {
 	old := flag.Lookup("test.benchtime").Value.String()
 	flag.Set("test.benchtime", "64x")
 	defer flag.Set("test.benchtime", old)
-	for _, w := range []workloads.Workload{workloads.Nop(8), workloads.Read4K(rf, 8), workloads.Echo(64)} {
+	for _, w := range []workloads.Workload{workloads.Boundary(), workloads.Nop(8), workloads.Read4K(rf, 8), workloads.Echo(64)} {
 		for _, c := range w.Contenders {
 			failed := false // b.Fatal in any pass, not only the first
 			r := testing.Benchmark(func(b *testing.B) {

@@ -181,6 +181,20 @@ static int lgb_echo(struct io_uring *ring, int cfd, int sfd, char *out, char *sb
 	}
 	return 0;
 }
+// The Boundary workload: getppid, the cheapest system call, iters times in
+// a C loop; or once, for a Go loop that enters C for every call.
+static long lgb_getppid_loop(long iters)
+{
+	long sum = 0;
+	for (long i = 0; i < iters; i++)
+		sum += getppid();
+	return sum;
+}
+
+static long lgb_getppid(void)
+{
+	return getppid();
+}
 */
 import "C"
 
@@ -261,3 +275,10 @@ func Echo(ring unsafe.Pointer, cfd, sfd int, out, sbuf, in unsafe.Pointer, size 
 	}
 	return &EchoError{Step: uint64(step), Res: int32(res), Size: int32(size)}
 }
+
+// GetppidLoop calls getppid iters times in one C loop and returns the sum of
+// the results (so that no call can be optimised away).
+func GetppidLoop(iters int) int { return int(C.lgb_getppid_loop(C.long(iters))) }
+
+// Getppid calls getppid once, through one cgo call.
+func Getppid() int { return int(C.lgb_getppid()) }

@@ -38,7 +38,7 @@ func main() {
 		os.Exit(1)
 	}
 	defer rf.Close()
-	var ws []workloads.Workload
+	ws := []workloads.Workload{workloads.Boundary()}
 	for _, b := range []int{1, 8, 32, 128} {
 		ws = append(ws, workloads.Nop(b))
 	}
