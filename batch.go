@@ -42,8 +42,9 @@ type Batch struct {
 	ops []batchOp // the C array b.c.ops
 	n   int
 
-	calls     uint32    // submissions, to look at the clock every yieldEvery
-	lastYield time.Time // when this batch last yielded its P (see yieldP)
+	calls       uint32        // submissions, to look at the clock every yieldEvery
+	lastYield   time.Time     // when this batch last yielded its P (see yieldP)
+	yieldPeriod time.Duration // 0: never yield
 }
 
 // batchOp is struct lg_op as Go writes it: five 64-bit words, so that adding
@@ -90,7 +91,7 @@ func NewBatch(capacity int) (*Batch, error) {
 		return nil, unix.ENOMEM
 	}
 	ops := unsafe.Slice((*batchOp)(unsafe.Add(unsafe.Pointer(p), C.sizeof_struct_lg_batch)), capacity)
-	return &Batch{c: p, ops: ops}, nil
+	return &Batch{c: p, ops: ops, yieldPeriod: DefaultYieldPeriod}, nil
 }
 
 // Close releases the batch's C memory. Operations already submitted are not
@@ -262,22 +263,32 @@ func (b *Batch) SubmitAndWait(ring *Ring, waitNr uint32) (int, error) {
 // preempt: every time it finds it inside a cgo call after 10 ms on the same
 // scheduling tick it takes the P away (handoffp), and each such retake
 // resets sysmon to polling every 20 microseconds. On a small machine that
-// polling competes with the submitting thread itself (on this 2-vCPU VM it
+// polling competes with the submitting thread itself (on a 2-vCPU VM it
 // cost 5-8% of NOP throughput). Yielding the P with runtime.Gosched every
 // few milliseconds starts a new scheduling tick, so sysmon finds nothing to
 // retake and backs off to sleeping 10 ms. It costs a clock read every 64
-// submissions and a Gosched every yieldPeriod.
-const (
-	yieldEvery  = 64
-	yieldPeriod = 4 * time.Millisecond
-)
+// submissions and a Gosched every yield period.
+
+// DefaultYieldPeriod is how often a new Batch yields its P from Submit and
+// SubmitAndWait (see SetYieldPeriod).
+const DefaultYieldPeriod = 4 * time.Millisecond
+
+const yieldEvery = 64 // submissions between looks at the clock
+
+// SetYieldPeriod sets how often Submit and SubmitAndWait yield the calling
+// goroutine's P with runtime.Gosched (DefaultYieldPeriod for a new Batch),
+// which keeps Go's sysmon from repeatedly retaking the P of a goroutine that
+// does nothing but submit. 0 turns it off: do that when the submitting
+// goroutine holds something other goroutines wait for (a lock, a submitter
+// role), since a yield can hand the CPU to every runnable goroutine first.
+func (b *Batch) SetYieldPeriod(d time.Duration) { b.yieldPeriod = max(d, 0) }
 
 func (b *Batch) yieldP() {
 	b.calls++
-	if b.calls%yieldEvery != 0 {
+	if b.calls%yieldEvery != 0 || b.yieldPeriod == 0 {
 		return
 	}
-	if now := time.Now(); now.Sub(b.lastYield) >= yieldPeriod {
+	if now := time.Now(); now.Sub(b.lastYield) >= b.yieldPeriod {
 		runtime.Gosched()
 		b.lastYield = now
 	}

@@ -365,11 +365,18 @@ func TestBatchYieldsP(t *testing.T) {
 	}
 	submit(yieldEvery)
 	if b.lastYield != first {
-		t.Fatalf("yielded again within %v", yieldPeriod)
+		t.Fatalf("yielded again within %v", DefaultYieldPeriod)
 	}
-	time.Sleep(yieldPeriod)
+	time.Sleep(DefaultYieldPeriod)
 	submit(yieldEvery)
-	if !b.lastYield.After(first) {
-		t.Fatalf("no yield %v later", yieldPeriod)
+	second := b.lastYield
+	if !second.After(first) {
+		t.Fatalf("no yield %v later", DefaultYieldPeriod)
+	}
+	b.SetYieldPeriod(0)
+	time.Sleep(DefaultYieldPeriod)
+	submit(2 * yieldEvery)
+	if b.lastYield != second {
+		t.Fatal("yielded with the yield period set to 0")
 	}
 }

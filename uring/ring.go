@@ -135,6 +135,10 @@ func (r *Ring) setup(entries int) error {
 	if r.spare, err = liburing.NewBatch(entries); err != nil {
 		return err
 	}
+	// The submitter role passes from goroutine to goroutine and others wait
+	// for it: a yield while holding it would stall every submission.
+	r.cur.SetYieldPeriod(0)
+	r.spare.SetYieldPeriod(0)
 	efd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
 	if err != nil {
 		return os.NewSyscallError("eventfd", err)
