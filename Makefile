@@ -71,8 +71,9 @@ fuzz: lib
 	done
 
 # Benchmarks: a separate module (it depends on the pure-Go giouring, which
-# links on Go 1.23+ only with -checklinkname=0). BENCHFLAGS="-rounds 5
-# -benchtime 500ms -run Nop" narrows or lengthens the run.
+# links on Go 1.23+ only with -checklinkname=0). BENCHFLAGS="-rounds 15
+# -benchtime 200ms -run Nop" narrows or lengthens the run (default: 11
+# rounds of 100 ms).
 BENCHFLAGS ?=
 bench: lib bench-uring
 	cd bench && $(GOENV) $(GO) run -ldflags=-checklinkname=0 ./cmd/report $(BENCHFLAGS)

@@ -7,7 +7,7 @@
 // C" is the median of the per-round ratios (C's ns/op over the contender's,
 // both measured in the same round), which cancels the host's slow drifts.
 //
-//	go run -ldflags=-checklinkname=0 ./cmd/report [-rounds 9] [-benchtime 100ms] [-run Nop]
+//	go run -ldflags=-checklinkname=0 ./cmd/report [-rounds 11] [-benchtime 100ms] [-run Nop]
 package main
 
 import (
@@ -26,7 +26,7 @@ import (
 
 func main() {
 	testing.Init()
-	rounds := flag.Int("rounds", 9, "rounds per workload; medians are reported")
+	rounds := flag.Int("rounds", 11, "rounds per workload; medians are reported")
 	benchtime := flag.String("benchtime", "100ms", "time per contender per round")
 	filter := flag.String("run", "", "only workloads whose name contains this")
 	flag.Parse()
