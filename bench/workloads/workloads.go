@@ -12,7 +12,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/liburing-go/liburing"
@@ -136,7 +138,9 @@ func nopC(batch int) func(b *testing.B) {
 
 // nopCPerBatch: the C twin's loop body, entered once per batch through cgo
 // from a Go loop: what one cgo call per batch costs by itself, the floor for
-// any design that keeps liburing in C and the loop in Go.
+// any design that keeps liburing in C and the loop in Go. Like a Batch, the
+// loop yields its P every liburing.DefaultYieldPeriod, so that Go's sysmon
+// leaves it alone (see Batch.SetYieldPeriod).
 //
 //go:noinline
 func nopCPerBatch(batch int) func(b *testing.B) {
@@ -144,11 +148,18 @@ func nopCPerBatch(batch int) func(b *testing.B) {
 		ring := newRing(b)
 		defer liburing.QueueExit(ring)
 		p := ring.CPtr()
+		last := time.Now()
 		b.ReportAllocs()
 		b.ResetTimer()
-		for it := 0; it < b.N; it += batch {
+		for it, calls := 0, 0; it < b.N; it, calls = it+batch, calls+1 {
 			if err := ctwin.Nop(p, batch, 1); err != nil {
 				b.Fatal(err)
+			}
+			if calls%64 == 0 {
+				if now := time.Now(); now.Sub(last) >= liburing.DefaultYieldPeriod {
+					runtime.Gosched()
+					last = now
+				}
 			}
 		}
 	}
