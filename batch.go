@@ -58,21 +58,15 @@ type batchOp struct {
 	userData uint64
 }
 
-// batchOp must be exactly struct lg_op, field for field.
-var (
-	_ [unsafe.Sizeof(batchOp{}) - C.sizeof_struct_lg_op]byte
-	_ [C.sizeof_struct_lg_op - unsafe.Sizeof(batchOp{})]byte
-	_ [unsafe.Offsetof(batchOp{}.userData) - unsafe.Offsetof(C.struct_lg_op{}.user_data)]byte
-	_ [unsafe.Offsetof(C.struct_lg_op{}.user_data) - unsafe.Offsetof(batchOp{}.userData)]byte
-)
-
+// The packing of batchOp, from liburing_cgo.h (zlayout.go asserts the
+// layout itself).
 const (
-	opFlagsShift  = 8  // sqe_flags in batchOp.head
-	opBufShift    = 16 // buf_index in batchOp.head
-	opFdShift     = 32 // fd in batchOp.head
+	opFlagsShift  = C.LG_OP_FLAGS_SHIFT
+	opBufShift    = C.LG_OP_BUF_SHIFT
+	opFdShift     = C.LG_OP_FD_SHIFT
+	opLenFlagsTop = C.LG_OP_OPFLAGS_SHIFT
 	opFlagsMask   = 0xff << opFlagsShift
 	opBufMask     = 0xffff << opBufShift
-	opLenFlagsTop = 32 // op_flags in batchOp.lenFlags
 )
 
 // opHead packs an operation's opcode and fd (as C's int, two's complement).

@@ -8,10 +8,10 @@
 static inline void lg_prep_op(struct io_uring_sqe *sqe, const struct lg_op *op)
 {
 	__u64 head = op->head;
-	__u8 opcode = (__u8)head, sqe_flags = (__u8)(head >> 8);
-	__u16 buf_index = (__u16)(head >> 16);
-	int fd = (int)(__u32)(head >> 32);
-	unsigned len = (__u32)op->len_flags, op_flags = (__u32)(op->len_flags >> 32);
+	__u8 opcode = (__u8)head, sqe_flags = (__u8)(head >> LG_OP_FLAGS_SHIFT);
+	__u16 buf_index = (__u16)(head >> LG_OP_BUF_SHIFT);
+	int fd = (int)(__u32)(head >> LG_OP_FD_SHIFT);
+	unsigned len = (__u32)op->len_flags, op_flags = (__u32)(op->len_flags >> LG_OP_OPFLAGS_SHIFT);
 	void *addr = (void *)(uintptr_t)op->addr;
 
 	switch (opcode) {

@@ -56,10 +56,14 @@ static inline struct io_uring *lg_ring_alloc(void)
  * An op is five 64-bit words, so that Go records one with five stores; the
  * small fields are packed by value (shifts), not by byte layout, so the
  * packing does not depend on the byte order. */
+#define LG_OP_FLAGS_SHIFT 8  /* sqe_flags in lg_op.head */
+#define LG_OP_BUF_SHIFT 16   /* buf_index in lg_op.head */
+#define LG_OP_FD_SHIFT 32    /* fd in lg_op.head */
+#define LG_OP_OPFLAGS_SHIFT 32 /* op_flags in lg_op.len_flags */
 struct lg_op {
-	__u64 head;      /* opcode | sqe_flags << 8 | buf_index << 16 | (__u32)fd << 32 */
+	__u64 head;      /* opcode | sqe_flags, buf_index, (__u32)fd at the shifts above */
 	__u64 addr;      /* buffer, iovec array or timespec */
-	__u64 len_flags; /* len (bytes, iovec or timeout count) | op_flags << 32 */
+	__u64 len_flags; /* len (bytes, iovec or timeout count) | op_flags */
 	__u64 off;
 	__u64 user_data;
 };

@@ -174,6 +174,12 @@ enum {
 	lg_off_siginfo_t_si_signo = offsetof(siginfo_t, si_signo),
 	lg_size_cpu_set_t = sizeof(cpu_set_t),
 	lg_size_sigset_t = sizeof(sigset_t),
+	lg_size_struct_lg_op = sizeof(struct lg_op),
+	lg_off_struct_lg_op_head = offsetof(struct lg_op, head),
+	lg_off_struct_lg_op_addr = offsetof(struct lg_op, addr),
+	lg_off_struct_lg_op_len_flags = offsetof(struct lg_op, len_flags),
+	lg_off_struct_lg_op_off = offsetof(struct lg_op, off),
+	lg_off_struct_lg_op_user_data = offsetof(struct lg_op, user_data),
 };
 */
 import "C"
@@ -353,6 +359,12 @@ var (
 	_ = [1]struct{}{}[unsafe.Offsetof(unix.Siginfo{}.Signo)-C.lg_off_siginfo_t_si_signo]
 	_ = [1]struct{}{}[unsafe.Sizeof(unix.CPUSet{})-C.lg_size_cpu_set_t]
 	_ = [1]struct{}{}[unsafe.Sizeof(unix.Sigset_t{})-C.lg_size_sigset_t]
+	_ = [1]struct{}{}[unsafe.Sizeof(batchOp{})-C.lg_size_struct_lg_op]
+	_ = [1]struct{}{}[unsafe.Offsetof(batchOp{}.head)-C.lg_off_struct_lg_op_head]
+	_ = [1]struct{}{}[unsafe.Offsetof(batchOp{}.addr)-C.lg_off_struct_lg_op_addr]
+	_ = [1]struct{}{}[unsafe.Offsetof(batchOp{}.lenFlags)-C.lg_off_struct_lg_op_len_flags]
+	_ = [1]struct{}{}[unsafe.Offsetof(batchOp{}.off)-C.lg_off_struct_lg_op_off]
+	_ = [1]struct{}{}[unsafe.Offsetof(batchOp{}.userData)-C.lg_off_struct_lg_op_user_data]
 )
 
 type layoutCheck struct {
@@ -528,4 +540,10 @@ var layoutChecks = []layoutCheck{
 	{"unix.Siginfo", "Signo/si_signo", unsafe.Offsetof(unix.Siginfo{}.Signo), C.lg_off_siginfo_t_si_signo},
 	{"unix.CPUSet", "sizeof", unsafe.Sizeof(unix.CPUSet{}), C.lg_size_cpu_set_t},
 	{"unix.Sigset_t", "sizeof", unsafe.Sizeof(unix.Sigset_t{}), C.lg_size_sigset_t},
+	{"batchOp", "sizeof", unsafe.Sizeof(batchOp{}), C.lg_size_struct_lg_op},
+	{"batchOp", "head/head", unsafe.Offsetof(batchOp{}.head), C.lg_off_struct_lg_op_head},
+	{"batchOp", "addr/addr", unsafe.Offsetof(batchOp{}.addr), C.lg_off_struct_lg_op_addr},
+	{"batchOp", "lenFlags/len_flags", unsafe.Offsetof(batchOp{}.lenFlags), C.lg_off_struct_lg_op_len_flags},
+	{"batchOp", "off/off", unsafe.Offsetof(batchOp{}.off), C.lg_off_struct_lg_op_off},
+	{"batchOp", "userData/user_data", unsafe.Offsetof(batchOp{}.userData), C.lg_off_struct_lg_op_user_data},
 }

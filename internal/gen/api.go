@@ -97,6 +97,9 @@ func writeAPI(root string) {
 	}
 	b.WriteString("\n## Types\n\n| C | Go |\n|---|---|\n")
 	for _, t := range readLayout(filepath.Join(root, "internal", "gen", "layout.txt")) {
+		if !ast.IsExported(strings.TrimPrefix(t.goName, "unix.")) {
+			continue // internal records (batchOp)
+		}
 		fmt.Fprintf(&b, "| `%s` | `%s` |\n", t.cName, t.goName)
 	}
 	b.WriteString("| `struct io_uring` | `Ring` (C memory; `CPtr`, `RingFromC`) |\n")
