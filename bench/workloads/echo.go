@@ -121,11 +121,7 @@ func echoHot(size int) func(b *testing.B) {
 		p := openEcho(b, size)
 		ring := newRing(b)
 		defer liburing.QueueExit(ring)
-		bt, err := liburing.NewBatch(4)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer bt.Close()
+		bt := newBatch(b, 4)
 		cqes := make([]liburing.CQE, 4)
 		n := uint32(size)
 		b.ResetTimer()

@@ -49,6 +49,15 @@ func newRing(b *testing.B) *liburing.Ring {
 	return ring
 }
 
+func newBatch(b *testing.B, n int) *liburing.Batch {
+	bt, err := liburing.NewBatch(n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { bt.Close() })
+	return bt
+}
+
 func newGiouring(b *testing.B) *giouring.Ring {
 	ring, err := giouring.CreateRing(ringEntries)
 	if err != nil {
@@ -79,8 +88,8 @@ func nopAPI(batch int) func(b *testing.B) {
 			}
 			for i := 0; i < batch; i++ {
 				cqe, err := liburing.PeekCQE(ring)
-				if err != nil {
-					b.Fatal(err)
+				if err != nil || cqe.Res != 0 {
+					b.Fatalf("nop: %+v, %v", cqe, err)
 				}
 				liburing.CQESeen(ring, cqe)
 			}
@@ -95,11 +104,7 @@ func nopHot(batch int) func(b *testing.B) {
 	return func(b *testing.B) {
 		ring := newRing(b)
 		defer liburing.QueueExit(ring)
-		bt, err := liburing.NewBatch(batch)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer bt.Close()
+		bt := newBatch(b, batch)
 		cqes := make([]liburing.CQE, batch)
 		b.ReportAllocs()
 		b.ResetTimer()
@@ -112,6 +117,11 @@ func nopHot(batch int) func(b *testing.B) {
 			}
 			for got := 0; got < batch; {
 				n := ring.ReapCQEs(cqes[:batch-got])
+				for _, c := range cqes[:n] {
+					if c.Res != 0 {
+						b.Fatalf("nop res %d", c.Res)
+					}
+				}
 				if n == 0 {
 					liburing.SubmitAndWait(ring, 1)
 				}
@@ -186,6 +196,11 @@ func nopGiouring(batch int) func(b *testing.B) {
 			}
 			for got := 0; got < batch; {
 				n := int(ring.PeekBatchCQE(cqes[:batch-got]))
+				for _, c := range cqes[:n] {
+					if c.Res != 0 {
+						b.Fatalf("nop res %d", c.Res)
+					}
+				}
 				ring.CQAdvance(uint32(n))
 				got += n
 			}
@@ -307,11 +322,7 @@ func readHot(rf *ReadFile, qd int) func(b *testing.B) {
 		defer liburing.QueueExit(ring)
 		bufs := readBufs(b, qd)
 		defer liburing.FreeBuffer(bufs)
-		bt, err := liburing.NewBatch(qd)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer bt.Close()
+		bt := newBatch(b, qd)
 		cqes := make([]liburing.CQE, qd)
 		fd := int(rf.F.Fd())
 		next := 0
