@@ -213,32 +213,38 @@ func TestExampleEchoServer(t *testing.T) {
 func TestExampleEchoServerSignal(t *testing.T) {
 	bin := buildExample(t, "echo_server")
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
-		t.Run(sig.String(), func(t *testing.T) {
-			addr, cmd, stderr := startListeningExample(t, bin)
-			c, err := net.DialTimeout("tcp", addr, 10*time.Second)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			c.SetDeadline(time.Now().Add(30 * time.Second))
-			if _, err := c.Write([]byte("ping")); err != nil {
-				t.Fatal(err)
-			}
-			buf := make([]byte, 4)
-			if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "ping" {
-				t.Fatalf("echo %q, %v", buf, err)
-			}
-			if err := cmd.Process.Signal(sig); err != nil {
-				t.Fatal(err)
-			}
-			// The server closes the open connection as it stops.
-			if rest, err := io.ReadAll(c); err != nil || len(rest) != 0 {
-				t.Errorf("after %v: read %q, %v; want EOF", sig, rest, err)
-			}
-			netWaitExit(t, cmd, stderr)
-			if !strings.Contains(stderr.String(), "served 1 connections") {
-				t.Errorf("stderr %q", stderr.String())
-			}
-		})
+		t.Run(sig.String(), func(t *testing.T) { checkEchoStopsOnSignal(t, bin, sig) })
+	}
+}
+
+// checkEchoStopsOnSignal starts the echo server bin, checks that it echoes
+// on one connection, sends it sig, and checks that it closes the open
+// connection, exits, and reports the one connection it served.
+func checkEchoStopsOnSignal(t *testing.T, bin string, sig syscall.Signal) {
+	t.Helper()
+	addr, cmd, stderr := startListeningExample(t, bin)
+	c, err := net.DialTimeout("tcp", addr, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	if _, err := c.Write([]byte("ping")); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 4)
+	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "ping" {
+		t.Fatalf("echo %q, %v", buf, err)
+	}
+	if err := cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	// The server closes the open connection as it stops.
+	if rest, err := io.ReadAll(c); err != nil || len(rest) != 0 {
+		t.Errorf("after %v: read %q, %v; want EOF", sig, rest, err)
+	}
+	netWaitExit(t, cmd, stderr)
+	if !strings.Contains(stderr.String(), "served 1 connections") {
+		t.Errorf("stderr %q", stderr.String())
 	}
 }

@@ -5,7 +5,6 @@ package tests
 import (
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -102,29 +101,7 @@ func TestExampleUringEcho(t *testing.T) {
 }
 
 func TestExampleUringEchoSignal(t *testing.T) {
-	server := buildExample(t, "uring_echo_server")
-	addr, cmd, stderr := startListeningExample(t, server)
-	c, err := net.DialTimeout("tcp", addr, 10*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(30 * time.Second))
-	if _, err := c.Write([]byte("ping")); err != nil {
-		t.Fatal(err)
-	}
-	buf := make([]byte, 4)
-	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "ping" {
-		t.Fatalf("echo %q, %v", buf, err)
-	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	if rest, err := io.ReadAll(c); err != nil || len(rest) != 0 {
-		t.Errorf("after SIGTERM: %q, %v; want EOF", rest, err)
-	}
-	netWaitExit(t, cmd, stderr)
-	if !strings.Contains(stderr.String(), "served 1 connections") {
-		t.Errorf("stderr %q", stderr.String())
-	}
+	checkEchoStopsOnSignal(t, buildExample(t, "uring_echo_server"), syscall.SIGTERM)
 }
 
 func TestExampleUringHTTP(t *testing.T) {
