@@ -62,17 +62,8 @@ const goldenNote = "SQE bytes that liburing's prep helpers build for each argume
 
 // WriteJSON writes the golden file, indented, one vector per line.
 func (g *Golden) WriteJSON(w io.Writer) error {
-	head := struct {
-		Liburing      string        `json:"liburing"`
-		Note          string        `json:"note"`
-		CanonicalBase string        `json:"canonical_base"`
-		ArenaSize     int           `json:"arena_size"`
-		StaleByte     int           `json:"stale_byte"`
-		Slots         []Slot        `json:"slots"`
-		Layout        []LayoutEntry `json:"layout"`
-		Constants     []Constant    `json:"constants"`
-	}{g.Liburing, g.Note, g.CanonicalBase, g.ArenaSize, g.StaleByte, g.Slots, g.Layout, g.Constants}
-	hb, err := json.MarshalIndent(head, "", "  ")
+	// Everything but the vectors (json:"-"), indented.
+	hb, err := json.MarshalIndent(g, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -125,15 +116,8 @@ func toJSONVector(v Vector) jsonVector {
 // ReadGolden parses a golden file.
 func ReadGolden(r io.Reader) (*Golden, error) {
 	var jg struct {
-		Liburing      string        `json:"liburing"`
-		Note          string        `json:"note"`
-		CanonicalBase string        `json:"canonical_base"`
-		ArenaSize     int           `json:"arena_size"`
-		StaleByte     int           `json:"stale_byte"`
-		Slots         []Slot        `json:"slots"`
-		Layout        []LayoutEntry `json:"layout"`
-		Constants     []Constant    `json:"constants"`
-		Vectors       []jsonVector  `json:"vectors"`
+		Golden               // every field but the vectors (json:"-")
+		Vectors []jsonVector `json:"vectors"`
 	}
 	if err := json.NewDecoder(r).Decode(&jg); err != nil {
 		return nil, fmt.Errorf("parity: golden file: %w", err)
@@ -142,8 +126,7 @@ func ReadGolden(r io.Reader) (*Golden, error) {
 		return nil, fmt.Errorf("parity: golden file made for another arena (base %s, size %d, stale byte %#x)",
 			jg.CanonicalBase, jg.ArenaSize, jg.StaleByte)
 	}
-	g := &Golden{Liburing: jg.Liburing, Note: jg.Note, CanonicalBase: jg.CanonicalBase, ArenaSize: jg.ArenaSize,
-		StaleByte: jg.StaleByte, Slots: jg.Slots, Layout: jg.Layout, Constants: jg.Constants}
+	g := &jg.Golden
 	for _, jv := range jg.Vectors {
 		h := HelperByName(jv.Func)
 		if h == nil || len(h.Params) != len(jv.Args) {
