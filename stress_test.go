@@ -101,50 +101,44 @@ func pinned(p *runtime.Pinner, n int) []byte {
 // runs, then writes the data from another pinned Go buffer.
 func (w *stressWorker) pipeRound(rfd, wfd int, seed uint64) error {
 	n := 1 + w.rnd.IntN(32<<10)
-	var pin runtime.Pinner
-	defer pin.Unpin()
-	dst := pinned(&pin, n)
-	sqe := GetSQE(w.ring)
-	PrepRead(sqe, rfd, unsafe.Pointer(&dst[0]), uint32(n), 0)
-	SQESetData64(sqe, 0)
-	w.submit() // the read waits for data, its buffer in flight
-	runtime.GC()
-	src := pinned(&pin, n)
-	stressPattern(src, seed)
-	sqe = GetSQE(w.ring)
-	PrepWrite(sqe, wfd, unsafe.Pointer(&src[0]), uint32(n), 0)
-	SQESetData64(sqe, 1)
-	w.submit()
-	res := w.wait(2)
-	if res[0] != int32(n) || res[1] != int32(n) {
-		return fmt.Errorf("pipe: read %d, write %d; want %d", res[0], res[1], n)
-	}
-	return stressCompare("pipe", dst, seed)
+	return w.inFlightRound("pipe: read, write", n, seed,
+		func(sqe *SQE, p unsafe.Pointer) { PrepRead(sqe, rfd, p, uint32(n), 0) },
+		func(sqe *SQE, p unsafe.Pointer) { PrepWrite(sqe, wfd, p, uint32(n), 0) })
 }
 
 // recvRound receives on a stream socket into a pinned Go buffer while a
 // collection runs, then sends from another.
 func (w *stressWorker) recvRound(a, b int, seed uint64) error {
 	n := 1 + w.rnd.IntN(16<<10)
+	return w.inFlightRound("socket: recv, send", n, seed,
+		func(sqe *SQE, p unsafe.Pointer) { PrepRecv(sqe, b, p, uint64(n), unix.MSG_WAITALL) },
+		func(sqe *SQE, p unsafe.Pointer) { PrepSend(sqe, a, p, uint64(n), 0) })
+}
+
+// inFlightRound submits recv (user_data 0) into a pinned Go buffer of n
+// bytes, so that it waits for data with the buffer in flight, runs a
+// collection, then submits send (user_data 1) of a stressPattern from
+// another pinned buffer, and checks that both moved n bytes and that the
+// pattern arrived.
+func (w *stressWorker) inFlightRound(what string, n int, seed uint64, recv, send func(*SQE, unsafe.Pointer)) error {
 	var pin runtime.Pinner
 	defer pin.Unpin()
 	dst := pinned(&pin, n)
 	sqe := GetSQE(w.ring)
-	PrepRecv(sqe, b, unsafe.Pointer(&dst[0]), uint64(n), unix.MSG_WAITALL)
+	recv(sqe, unsafe.Pointer(&dst[0]))
 	SQESetData64(sqe, 0)
 	w.submit()
 	runtime.GC()
 	src := pinned(&pin, n)
 	stressPattern(src, seed)
 	sqe = GetSQE(w.ring)
-	PrepSend(sqe, a, unsafe.Pointer(&src[0]), uint64(n), 0)
+	send(sqe, unsafe.Pointer(&src[0]))
 	SQESetData64(sqe, 1)
 	w.submit()
-	res := w.wait(2)
-	if res[0] != int32(n) || res[1] != int32(n) {
-		return fmt.Errorf("socket: recv %d, send %d; want %d", res[0], res[1], n)
+	if res := w.wait(2); res[0] != int32(n) || res[1] != int32(n) {
+		return fmt.Errorf("%s: %d, %d; want %d", what, res[0], res[1], n)
 	}
-	return stressCompare("socket", dst, seed)
+	return stressCompare(what, dst, seed)
 }
 
 // stressIovec builds an Iovec over fresh Go buffers of the given sizes,
