@@ -388,13 +388,16 @@ func TestLiburing_single_issuer(t *testing.T) {
 	if role := ltChildRole(); strings.HasPrefix(role, "issuer") {
 		singleIssuerChild(role)
 	}
-	ltLockThread(t) // the creating thread is the submitter
 	const si = lu.IORING_SETUP_SINGLE_ISSUER
 	run := func(t *testing.T, s *procShared, role string) {
 		t.Helper()
 		ltRunChild(t, s.child(t, role))
 	}
+	// The kernel's submitter is a thread, and t.Run runs each subtest on a
+	// goroutine of its own: every subtest locks its own thread before it
+	// creates or enables a ring.
 	t.Run("creator", func(t *testing.T) {
+		ltLockThread(t)
 		s := procSetup(t, 8, si)
 		if err := procTrySubmit(s.ring, s.sq, 0); err != nil {
 			t.Fatalf("creator's submit: %v", err)
@@ -406,6 +409,7 @@ func TestLiburing_single_issuer(t *testing.T) {
 		run(t, s, "issuer-enable-submit")
 	})
 	t.Run("parent_enabled", func(t *testing.T) {
+		ltLockThread(t)
 		s := procSetup(t, 8, si|lu.IORING_SETUP_R_DISABLED)
 		if err := lu.EnableRings(s.ring); err != nil {
 			t.Fatal(err)
@@ -413,6 +417,7 @@ func TestLiburing_single_issuer(t *testing.T) {
 		run(t, s, "issuer-eexist")
 	})
 	t.Run("sqpoll", func(t *testing.T) {
+		ltLockThread(t)
 		s := procSetup(t, 8, si|lu.IORING_SETUP_SQPOLL)
 		if err := procTrySubmit(s.ring, s.sq, lu.IORING_ENTER_SQ_WAKEUP); err != nil {
 			t.Fatalf("parent's submit: %v", err)
