@@ -4,6 +4,7 @@ package liburing
 
 import (
 	"errors"
+	"runtime"
 	"strconv"
 	"testing"
 
@@ -177,6 +178,10 @@ func TestRingInfoStrings(t *testing.T) {
 	if nilRing.String() != "Ring(nil)" || nilRing.EnterRingFd() != -1 {
 		t.Errorf("nil ring: %q", nilRing.String())
 	}
+	// The ring fd registered below belongs to this thread: QueueExit must
+	// run on it to unregister it.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	if err := QueueInit(4, &ring, 0); err != nil {
 		t.Fatal(err)
 	}
