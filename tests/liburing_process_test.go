@@ -223,8 +223,25 @@ func TestLiburing_across_fork(t *testing.T) {
 	s := procSetup(t, 10, 0)
 	t.Cleanup(procFreeIovecs) // every write has completed when the test ends
 	shared := open("shared")
-	if _, err := s.sq.submit(0, 0, procWritev(shared, "before fork: write shared fd\n")); err != nil {
+	const before = "before fork: write shared fd\n"
+	if _, err := s.sq.submit(0, 0, procWritev(shared, before)); err != nil {
 		t.Fatal(err)
+	}
+	// The child reaps this write's completion. The write itself may run
+	// in an io-wq worker that a loaded machine schedules late, after the
+	// parent's next write to the same file: wait until it is in the file
+	// (without reaping it), as the C test's fork and barrier do by time.
+	for deadline := time.Now().Add(ltWaitLimit); ; time.Sleep(time.Millisecond) {
+		var st unix.Stat_t
+		if err := unix.Fstat(shared, &st); err != nil {
+			t.Fatal(err)
+		}
+		if st.Size == int64(len(before)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the write before the fork did not land within %v", ltWaitLimit)
+		}
 	}
 	p1, p2 := open("parent1"), open("parent2")
 	readyR, readyW, _ := os.Pipe()
@@ -281,7 +298,7 @@ func TestLiburing_across_fork(t *testing.T) {
 		t.Fatalf("write after the child exited: %v", c)
 	}
 	for name, want := range map[string]string{
-		"shared": "before fork: write shared fd\nparent: write shared fd\nchild: write shared fd\n" +
+		"shared": before + "parent: write shared fd\nchild: write shared fd\n" +
 			"parent: write shared fd after child exit\n",
 		"parent1": "parent: write parent fd 1\n",
 		"parent2": "parent: write parent fd 2\n",
