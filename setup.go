@@ -95,6 +95,11 @@ func cParams(p *Params) *C.struct_io_uring_params {
 
 // QueueInit wraps io_uring_queue_init: it sets up ring with room for entries
 // SQEs and the IORING_SETUP_* flags. Linux 5.1.
+//
+// With IORING_SETUP_SINGLE_ISSUER (Linux 6.0), the calling OS thread becomes
+// the only one that may submit (others get EEXIST), unless the ring starts
+// disabled (IORING_SETUP_R_DISABLED) and EnableRings chooses the thread:
+// lock the goroutine with runtime.LockOSThread first.
 func QueueInit(entries uint32, ring *Ring, flags uint32) error {
 	return ring.initC(func(c *C.struct_io_uring) C.int {
 		return C.io_uring_queue_init(C.uint(entries), c, C.uint(flags))
