@@ -253,7 +253,8 @@ func CQEIndex(ring *Ring, ptr, mask uint32) uint32 {
 }
 
 // ForEachCQE wraps io_uring_for_each_cqe: Go's form of the loop macro, an
-// iterator over every ready completion in order, which it does not consume:
+// iterator over every ready completion in order, which it does not consume
+// (Linux 5.1):
 //
 //	n := uint32(0)
 //	for cqe := range liburing.ForEachCQE(ring) {
@@ -267,7 +268,7 @@ func CQEIndex(ring *Ring, ptr, mask uint32) uint32 {
 // snapshots the tail once), indexing with io_uring_cqe_index, so CQE32 rings
 // work. Each step is one cgo call into a static inline C helper built from
 // liburing's macros. Do not call CQESeen or CQAdvance inside the loop; the
-// loop ends early if the ring is exited. Linux 5.1.
+// loop ends early if the ring is exited.
 func ForEachCQE(ring *Ring) iter.Seq[*CQE] {
 	return func(yield func(*CQE) bool) {
 		c, err := ring.get()

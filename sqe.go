@@ -9,11 +9,11 @@ import "C"
 
 import "unsafe"
 
-// SQESetData wraps io_uring_sqe_set_data: it stores the pointer data as the
-// SQE's user_data, which CQEGetData returns from its CQE. The kernel and Go's
-// garbage collector see only a number, so data must be a C pointer (C.malloc,
-// AllocBuffer) that stays valid until the CQE is handled, never a Go
-// pointer. Go values go through a runtime/cgo.Handle and the 64-bit pair:
+// SQESetData wraps io_uring_sqe_set_data (Linux 5.1): it stores the pointer
+// data as the SQE's user_data, which CQEGetData returns from its CQE. The
+// kernel and Go's garbage collector see only a number, so data must be a C
+// pointer (C.malloc, AllocBuffer) that stays valid until the CQE is handled,
+// never a Go pointer. Go values go through a runtime/cgo.Handle and the 64-bit pair:
 //
 //	h := cgo.NewHandle(v)
 //	SQESetData64(sqe, uint64(h))
@@ -21,8 +21,6 @@ import "unsafe"
 //	h := cgo.Handle(CQEGetData64(cqe))
 //	v := h.Value()
 //	h.Delete()
-//
-// Linux 5.1.
 func SQESetData(sqe *SQE, data unsafe.Pointer) {
 	if sqe == nil {
 		return

@@ -46,7 +46,9 @@ func readAPI(root string) []apiRow {
 			if !ok || fd.Recv != nil || !fd.Name.IsExported() || fd.Doc == nil {
 				continue
 			}
-			doc := fd.Doc.Text()
+			// The first paragraph names the C function and the kernel
+			// that brought it; later ones may name other kernels.
+			doc, _, _ := strings.Cut(fd.Doc.Text(), "\n\n")
 			first := strings.Join(strings.Fields(doc), " ")
 			m := wrapsRE.FindStringSubmatch(first)
 			if m == nil {
