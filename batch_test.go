@@ -364,8 +364,10 @@ func TestBatchYieldsP(t *testing.T) {
 		t.Fatalf("no yield at submission %d", yieldEvery)
 	}
 	submit(yieldEvery)
-	if b.lastYield != first {
-		t.Fatalf("yielded again within %v", DefaultYieldPeriod)
+	// A loaded machine may take longer than the period for these, and
+	// then yields again: only a yield sooner than the period is wrong.
+	if again := b.lastYield; again != first && again.Sub(first) < DefaultYieldPeriod {
+		t.Fatalf("yielded again after %v, within %v", again.Sub(first), DefaultYieldPeriod)
 	}
 	time.Sleep(DefaultYieldPeriod)
 	submit(yieldEvery)

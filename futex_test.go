@@ -193,6 +193,11 @@ func TestFutexLive(t *testing.T) {
 		if _, err := SubmitAndWait(ring, 4); err != nil {
 			t.Fatal(err)
 		}
+		// A signal during the wait ends it early once the SQEs are
+		// submitted: wait for all four.
+		if _, err := WaitCQENr(ring, 4); err != nil {
+			t.Fatal(err)
+		}
 		got := map[uint64]int32{}
 		for cqe := range ForEachCQE(ring) {
 			got[cqe.UserData] = cqe.Res

@@ -240,6 +240,11 @@ func TestRegisterRingFd(t *testing.T) {
 
 // TestRegisterSyncCancel cancels pending pipe reads synchronously.
 func TestRegisterSyncCancel(t *testing.T) {
+	// A cancelled read that waited on a poll completes through task work
+	// of the thread that submitted it: submit and cancel on one thread, so
+	// that its CQE is there when RegisterSyncCancel returns.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	ring := newRing(t, 4, 0)
 	rfd, _ := testPipe(t)
 	buf := testCBytes(t, 16, "")

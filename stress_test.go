@@ -280,7 +280,8 @@ func TestStressGC(t *testing.T) {
 		workers.Add(1)
 		go func() {
 			defer workers.Done()
-			for seed := uint64(i) << 32; time.Now().Before(deadline); seed++ {
+			// At least one round, however long the set-up took under load.
+			for seed := uint64(i) << 32; rounds[i] == 0 || time.Now().Before(deadline); seed++ {
 				if err := round(seed); err != nil {
 					t.Errorf("worker %d, round %d: %v", i, rounds[i], err)
 					return

@@ -327,6 +327,12 @@ func acrossForkChild() {
 	if _, err := sq.submit(0, 2, procWritev(4, "child: write shared fd\n")); err != nil {
 		ltChildExit(1, "submit: %v", err)
 	}
+	// A signal ends the enter's wait early once it submitted; exiting with
+	// the writes in flight would cancel them. Wait for both completions,
+	// leaving them for the parent to reap.
+	if _, err := lu.WaitCQENr(ring, 2); err != nil {
+		ltChildExit(1, "waiting for the child's writes: %v", err)
+	}
 	ltChildExit(0, "")
 }
 
@@ -934,7 +940,7 @@ func TestLiburing_waitid(t *testing.T) {
 	})
 	t.Run("noexit", func(t *testing.T) {
 		for range 2 {
-			cmd := waitidChild(t, 100, 0)
+			cmd := waitidChild(t, 300, 0) // long past the 20 ms timeout, even under load
 			si := ltCNew[unix.Siginfo](t)
 			lu.SQESetFlags(waitid(cmd.Process.Pid, si, 1), lu.IOSQE_IO_LINK)
 			sqe := ltSQE(t, ring)
@@ -977,11 +983,12 @@ func TestLiburing_waitid(t *testing.T) {
 	t.Run("cancel", func(t *testing.T) {
 		cmd := waitidChild(t, 20, 0)
 		waitid(cmd.Process.Pid, nil, 1)
-		ltSubmit(t, ring, 1)
+		// One submit for both: the cancel must reach the waitid before
+		// the child exits, however late this goroutine runs.
 		sqe := ltSQE(t, ring)
 		lu.PrepCancel64(sqe, 1, 0)
 		lu.SQESetData64(sqe, 2)
-		ltSubmit(t, ring, 1)
+		ltSubmit(t, ring, 2)
 		got := ltWaitByUD(t, ring, 2)
 		ltExpect(t, got[1], 1, ltErrno(unix.ECANCELED))
 		ltExpect(t, got[2], 2, 1)

@@ -118,7 +118,8 @@ func TestLiburing_7ad0e4b2f83c(t *testing.T) {
 	lu.SQESetData64(sqe, 89)
 	ltSubmit(t, ring, 1)
 	ltExpect(t, ltWait(t, ring), 89, ltErrno(unix.ETIME))
-	if el := time.Since(start); el < d*9/10 || el > d*3 {
+	// Late means far beyond what a loaded machine's scheduling adds.
+	if el := time.Since(start); el < d*9/10 || el > d+time.Second {
 		t.Errorf("a %v timeout completed after %v", d, el)
 	}
 }
