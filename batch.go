@@ -237,8 +237,8 @@ func (b *Batch) SubmitAndWait(ring *Ring, waitNr uint32) (int, error) {
 	b.c.ring = C.uintptr_t(uintptr(unsafe.Pointer(c)))
 	b.c.n = C.uint(b.n)
 	b.c.queued = 0
-	ret := C.lg_submit_batch(b.c, C.uint(waitNr))
-	queued := int(b.c.queued)
+	C.lg_submit_batch(b.c, C.uint(waitNr))
+	ret, queued := int(b.c.ret), int(b.c.queued)
 	if queued < b.n {
 		copy(b.ops, b.ops[queued:b.n])
 	}
@@ -247,9 +247,9 @@ func (b *Batch) SubmitAndWait(ring *Ring, waitNr uint32) (int, error) {
 		return 0, unix.Errno(-ret)
 	}
 	if b.n > 0 {
-		return int(ret), unix.EBUSY
+		return ret, unix.EBUSY
 	}
-	return int(ret), nil
+	return ret, nil
 }
 
 // A goroutine that submits batch after batch without ever blocking in Go

@@ -199,6 +199,41 @@ func TestBatchLargerThanSQ(t *testing.T) {
 	}
 }
 
+// TestBatchSubmitError: the kernel refuses to submit on a disabled ring
+// (EBADFD) when a batch of 4 has filled an SQ of 2. SubmitAndWait returns
+// the errno; the 2 ops that became SQEs wait in the SQ ring and the other 2
+// stay in the batch, in order. Once the ring is enabled, the next submit
+// sends all four, the SQ's first.
+func TestBatchSubmitError(t *testing.T) {
+	ring := newRing(t, 2, IORING_SETUP_R_DISABLED)
+	b := newBatch(t, 4)
+	for i := range 4 {
+		b.Nop(uint64(i + 1))
+	}
+	n, err := b.SubmitAndWait(ring, 4)
+	if n != 0 || !errors.Is(err, unix.EBADFD) {
+		t.Fatalf("SubmitAndWait on a disabled ring = %d, %v; want 0, EBADFD", n, err)
+	}
+	if b.Len() != 2 || SQReady(ring) != 2 {
+		t.Fatalf("after the error: %d ops in the batch, %d SQEs ready; want 2 and 2", b.Len(), SQReady(ring))
+	}
+	if err := EnableRings(ring); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := b.SubmitAndWait(ring, 4); n != 4 || err != nil || b.Len() != 0 {
+		t.Fatalf("SubmitAndWait after EnableRings = %d, %v, Len %d; want 4, nil, 0", n, err, b.Len())
+	}
+	cqes := make([]CQE, 8)
+	if n := ring.ReapCQEs(cqes); n != 4 {
+		t.Fatalf("%d completions ready, want 4", n)
+	}
+	for i, c := range cqes[:4] {
+		if c.UserData != uint64(i+1) || c.Res != 0 {
+			t.Errorf("completion %d: %+v, want user_data %d res 0", i, c, i+1)
+		}
+	}
+}
+
 // TestBatchOverflow: 64 NOPs on a ring whose CQ holds 8, reaped only at the
 // end: the kernel keeps the overflow (IORING_FEAT_NODROP) and ReapCQEs
 // flushes it, so every NOP completes exactly once.

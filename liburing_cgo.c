@@ -71,8 +71,8 @@ static inline void lg_prep_op(struct io_uring_sqe *sqe, const struct lg_op *op)
  * completions. When the SQ fills up midway, what is queued is submitted
  * first. b->queued tells how many ops became SQEs: fewer than n only when the
  * SQ stayed full (an SQPOLL thread behind), and then the call does not wait.
- * Returns the number of SQEs the kernel consumed, or -errno. */
-int lg_submit_batch(struct lg_batch *b, unsigned wait_nr)
+ * b->ret is the number of SQEs the kernel consumed, or -errno. */
+void lg_submit_batch(struct lg_batch *b, unsigned wait_nr)
 {
 	struct io_uring *ring = (struct io_uring *)b->ring;
 	int submitted = 0, ret;
@@ -85,7 +85,8 @@ int lg_submit_batch(struct lg_batch *b, unsigned wait_nr)
 			ret = io_uring_submit(ring);
 			if (ret < 0) {
 				b->queued = i;
-				return ret;
+				b->ret = ret;
+				return;
 			}
 			submitted += ret;
 			sqe = io_uring_get_sqe(ring);
@@ -96,9 +97,7 @@ int lg_submit_batch(struct lg_batch *b, unsigned wait_nr)
 	}
 	b->queued = i;
 	ret = i == n ? io_uring_submit_and_wait(ring, wait_nr) : io_uring_submit(ring);
-	if (ret < 0)
-		return ret;
-	return submitted + ret;
+	b->ret = ret < 0 ? ret : submitted + ret;
 }
 
 /* Drain up to max CQEs into out[] with io_uring_for_each_cqe, mark them seen

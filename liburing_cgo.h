@@ -69,17 +69,21 @@ struct lg_op {
 };
 
 /* A batch of ops in C memory: n ops to submit; queued is set by
- * lg_submit_batch to how many became SQEs (all, unless the SQ stayed full).
- * ring is the struct io_uring * to submit to, stored as an integer so that
- * the cgo call passes no pointer that cgo's pointer check has to inspect. */
+ * lg_submit_batch to how many became SQEs (all, unless the SQ stayed full),
+ * and ret to its result. ring is the struct io_uring * to submit to, stored
+ * as an integer so that the cgo call passes no pointer that cgo's pointer
+ * check has to inspect. lg_submit_batch returns nothing, because a cgo call
+ * with a result costs two more calls into the Go runtime (_cgo_topofstack)
+ * around the C function. */
 struct lg_batch {
 	uintptr_t ring;
 	unsigned n;
 	unsigned queued;
+	int ret;
 	struct lg_op ops[];
 };
 
-int lg_submit_batch(struct lg_batch *b, unsigned wait_nr);
+void lg_submit_batch(struct lg_batch *b, unsigned wait_nr);
 unsigned lg_copy_cqes(struct io_uring *ring, struct io_uring_cqe *out, unsigned max);
 
 #endif
