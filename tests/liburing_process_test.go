@@ -532,8 +532,10 @@ func TestLiburing_defer_taskrun(t *testing.T) {
 		efd := ltEventfd(t, 0)
 		buf := ltCBuf(t, 8)
 		done := make(chan error, 1)
+		tid := make(chan int, 1)
 		go func() {
 			runtime.LockOSThread() // never unlocked: the thread exits with the goroutine
+			tid <- unix.Gettid()
 			err := lu.EnableRings(ring)
 			if err == nil {
 				lu.PrepRead(lu.GetSQE(ring), efd, ltPtr(buf), 8, 0)
@@ -543,6 +545,22 @@ func TestLiburing_defer_taskrun(t *testing.T) {
 		}()
 		if err := <-done; err != nil {
 			t.Fatalf("enabling and submitting from another thread: %v", err)
+		}
+		// The C test joins its thread. Here the thread exits some time
+		// after the goroutine's last send; an exiting submitter runs the
+		// ring's deferred task work, so if the eventfd were written before
+		// it was gone, the read's CQE would be posted after all. Wait until
+		// the thread has left the process, unless it is the main thread,
+		// which Go parks for good instead.
+		submitter := <-tid
+		task := fmt.Sprintf("/proc/self/task/%d", submitter)
+		for deadline := time.Now().Add(ltWaitLimit); submitter != os.Getpid(); time.Sleep(time.Millisecond) {
+			if _, err := os.Stat(task); errors.Is(err, os.ErrNotExist) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the submitting thread did not exit within %v", ltWaitLimit)
+			}
 		}
 		if _, err := lu.GetEvents(ring); !errors.Is(err, unix.EEXIST) {
 			t.Fatalf("GetEvents from a task that is not the submitter: %v, want EEXIST", err)
