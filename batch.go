@@ -224,7 +224,9 @@ func (b *Batch) Submit(ring *Ring) (int, error) { return b.SubmitAndWait(ring, 0
 // submits them and waits for waitNr completions, all in one cgo call. The
 // batch is empty afterwards, except when the SQ stayed full (an SQPOLL ring
 // falling behind): then the operations that found no SQE stay in the batch,
-// in order, and the error is unix.EBUSY.
+// in order, and the error is unix.EBUSY. When the kernel refuses to submit
+// (its errno is returned), the operations that became SQEs wait in the SQ
+// ring for the next submit, and the others stay in the batch, in order.
 func (b *Batch) SubmitAndWait(ring *Ring, waitNr uint32) (int, error) {
 	c, err := ring.get()
 	if err != nil {
