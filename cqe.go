@@ -101,7 +101,9 @@ func PeekCQE(ring *Ring) (*CQE, error) {
 // WaitCQENr wraps io_uring_wait_cqe_nr: it waits until at least waitNr
 // completions are ready and returns the first, without consuming it. With
 // waitNr 0 it only peeks (unix.EAGAIN when none is ready). A wait
-// interrupted by the Go runtime's signals goes on. Linux 5.1.
+// interrupted by the Go runtime's signals goes on, except when some
+// completions are already ready: then, as in C, it returns the first, and a
+// caller that needs waitNr loops on CQReady. Linux 5.1.
 func WaitCQENr(ring *Ring, waitNr uint32) (*CQE, error) {
 	c, err := ring.get()
 	if err != nil {
@@ -121,8 +123,9 @@ func WaitCQENr(ring *Ring, waitNr uint32) (*CQE, error) {
 // (Linux 5.11) the wait is one io_uring_enter; older kernels get an
 // internal timeout SQE that submits pending SQEs too (never use user_data
 // LIBURING_UDATA_TIMEOUT there). With a nil sigmask, a wait interrupted by
-// the Go runtime's signals goes on for what is left of ts; with a sigmask,
-// an interruption is unix.EINTR. Linux 5.1.
+// the Go runtime's signals goes on for what is left of ts, unless some
+// completions are already ready (then it returns the first, as at the
+// timeout); with a sigmask, an interruption is unix.EINTR. Linux 5.1.
 func WaitCQEs(ring *Ring, waitNr uint32, ts *KernelTimespec, sigmask *unix.Sigset_t) (*CQE, error) {
 	c, err := ring.get()
 	if err != nil {

@@ -195,9 +195,7 @@ func TestFutexLive(t *testing.T) {
 		}
 		// A signal during the wait ends it early once the SQEs are
 		// submitted: wait for all four.
-		if _, err := WaitCQENr(ring, 4); err != nil {
-			t.Fatal(err)
-		}
+		testWaitReady(t, ring, 4)
 		got := map[uint64]int32{}
 		for cqe := range ForEachCQE(ring) {
 			got[cqe.UserData] = cqe.Res

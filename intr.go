@@ -20,6 +20,13 @@ import (
 // go on waiting instead of failing at random; only the calls given a signal
 // mask (WaitCQEs, SubmitAndWaitTimeout), where a signal is meant to end the
 // wait, and the raw Enter and Enter2 return it.
+//
+// Not every interruption is an EINTR. The kernel reports success when the
+// wait ends with the CQ not empty, and io_uring_enter returns the submit
+// count once it submitted. So a wait for several completions that a signal
+// ends while some are ready returns early, as it does in C. The wrappers
+// cannot tell that from a timeout request waking the waiters, so they
+// return it as it is, and their docs say so.
 
 // retryEINTR runs wait until it returns anything but -EINTR.
 func retryEINTR(wait func() C.int) C.int {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 	"unsafe"
@@ -193,6 +194,40 @@ func testRetryEINTR(f func() error) error {
 	for {
 		if err := f(); !errors.Is(err, unix.EINTR) {
 			return err
+		}
+	}
+}
+
+// noPreempt keeps the Go runtime's preemption signal (SIGURG) away from the
+// test's thread until the test ends, for a wait that must last its whole
+// timeout although a completion is already there: a signal would end it
+// early with success, which the waiting wrappers cannot tell from the
+// timeout.
+func noPreempt(t testing.TB) {
+	t.Helper()
+	runtime.LockOSThread()
+	var set, old unix.Sigset_t
+	sig := uint(unix.SIGURG) - 1
+	set.Val[sig/64] |= 1 << (sig % 64)
+	if err := unix.PthreadSigmask(unix.SIG_BLOCK, &set, &old); err != nil {
+		runtime.UnlockOSThread()
+		t.Fatalf("pthread_sigmask: %v", err)
+	}
+	t.Cleanup(func() {
+		unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
+		runtime.UnlockOSThread()
+	})
+}
+
+// testWaitReady waits until n completions are ready. One WaitCQENr(n) is
+// not enough: when a signal ends its io_uring_enter while fewer than n are
+// there, the kernel reports success (the CQ is not empty) and liburing
+// returns the first completion.
+func testWaitReady(t testing.TB, ring *Ring, n uint32) {
+	t.Helper()
+	for CQReady(ring) < n {
+		if _, err := WaitCQENr(ring, n); err != nil {
+			t.Fatalf("WaitCQENr(%d): %v", n, err)
 		}
 	}
 }

@@ -240,9 +240,7 @@ func TestLiburing_fixed_buf_merge(t *testing.T) {
 		t.Fatalf("SubmitAndWait = %d, %v", n, err)
 	}
 	// A signal during the wait ends it early once the SQEs are submitted.
-	if _, err := lu.WaitCQENr(ring, 3); err != nil {
-		t.Fatalf("WaitCQENr: %v", err)
-	}
+	ltWaitReady(t, ring, 3)
 	n := uint32(0)
 	for cqe := range lu.ForEachCQE(ring) {
 		if cqe.Res != page {

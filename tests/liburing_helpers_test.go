@@ -96,6 +96,19 @@ func ltNoPreempt(t testing.TB) {
 	t.Cleanup(func() { unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil) })
 }
 
+// ltWaitReady waits until n completions are ready. One WaitCQENr(n) is not
+// enough: when a signal ends its io_uring_enter while fewer than n are
+// there, the kernel reports success (the CQ is not empty) and liburing
+// returns the first completion.
+func ltWaitReady(t testing.TB, ring *lu.Ring, n uint32) {
+	t.Helper()
+	for lu.CQReady(ring) < n {
+		if _, err := lu.WaitCQENr(ring, n); err != nil {
+			t.Fatalf("WaitCQENr(%d): %v", n, err)
+		}
+	}
+}
+
 // ltWaitCQEs is io_uring_wait_cqes for one completion without a timeout,
 // retried when a signal interrupts it; it returns the completion's res.
 func ltWaitCQEs(t testing.TB, ring *lu.Ring) int32 {
