@@ -130,6 +130,29 @@ var HelloHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request)
 	io.WriteString(w, "Hello world!\n")
 })
 
+// summarise turns a run of ops operations in elapsed into a Result, or
+// returns the first error a worker sent on errs. lat holds each worker's
+// latencies; bytesPerOp counts the bytes one operation moves.
+func summarise(contender string, errs <-chan error, lat [][]time.Duration, ops int64, elapsed time.Duration, threads int, bytesPerOp float64) (Result, error) {
+	select {
+	case err := <-errs:
+		return Result{}, err
+	default:
+	}
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	n := float64(ops)
+	return Result{
+		Contender: contender,
+		Ops:       n / elapsed.Seconds(),
+		MBps:      n * bytesPerOp / elapsed.Seconds() / 1e6,
+		P50us:     percentile(all, 0.50),
+		P99us:     percentile(all, 0.99),
+		Threads:   threads,
+		Created:   ThreadsCreated(),
+	}, nil
+}
+
 // Listen returns a listener of the contender on 127.0.0.1.
 func Listen(contender string) (net.Listener, func(), error) {
 	if contender == Uring {
@@ -307,23 +330,7 @@ func Echo(contender string, conns, size int, d time.Duration) (Result, error) {
 	for _, c := range clients {
 		c.Close()
 	}
-	select {
-	case err := <-errs:
-		return Result{}, err
-	default:
-	}
-	all := slices.Concat(lat...)
-	slices.Sort(all)
-	n := float64(total.Load())
-	return Result{
-		Contender: contender,
-		Ops:       n / elapsed.Seconds(),
-		MBps:      2 * n * float64(size) / elapsed.Seconds() / 1e6,
-		P50us:     percentile(all, 0.50),
-		P99us:     percentile(all, 0.99),
-		Threads:   threads,
-		Created:   ThreadsCreated(),
-	}, nil
+	return summarise(contender, errs, lat, total.Load(), elapsed, threads, 2*float64(size))
 }
 
 // ---- file reads ----
@@ -436,23 +443,7 @@ func RandomReads(contender, name string, goroutines int, d time.Duration) (Resul
 	wg.Wait()
 	elapsed := time.Since(start)
 	threads := sampler.Stop()
-	select {
-	case err := <-errs:
-		return Result{}, err
-	default:
-	}
-	all := slices.Concat(lat...)
-	slices.Sort(all)
-	n := float64(total.Load())
-	return Result{
-		Contender: contender,
-		Ops:       n / elapsed.Seconds(),
-		MBps:      n * BlockSize / elapsed.Seconds() / 1e6,
-		P50us:     percentile(all, 0.50),
-		P99us:     percentile(all, 0.99),
-		Threads:   threads,
-		Created:   ThreadsCreated(),
-	}, nil
+	return summarise(contender, errs, lat, total.Load(), elapsed, threads, BlockSize)
 }
 
 var execCommand = exec.Command
