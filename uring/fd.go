@@ -36,8 +36,9 @@ type fdRef struct {
 	onClose  func() // run when the ring closes (wakes Accept callers)
 }
 
-func (r *Ring) newFdRef(fd int) (*fdRef, error) {
-	f := &fdRef{r: r, fd: fd, idle: make(chan struct{})}
+func (r *Ring) newFdRef(fd int, onClose func()) (*fdRef, error) {
+	// onClose is set before the ref is published: closeAll reads it.
+	f := &fdRef{r: r, fd: fd, idle: make(chan struct{}), onClose: onClose}
 	if !r.fds.add(f) {
 		unix.Close(fd)
 		return nil, ErrClosed
@@ -189,6 +190,7 @@ func pathError(op, path string, err error) error {
 	return &fs.PathError{Op: op, Path: path, Err: err}
 }
 
+// isCtxErr reports whether err is, or wraps, a context's error.
 func isCtxErr(err error) bool {
-	return err == context.Canceled || err == context.DeadlineExceeded
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }

@@ -35,7 +35,7 @@ type File struct {
 }
 
 func (r *Ring) newFile(fd int, name string) (*File, error) {
-	fdr, err := r.newFdRef(fd)
+	fdr, err := r.newFdRef(fd, nil)
 	if err != nil {
 		return nil, pathError("open", name, err)
 	}
@@ -171,7 +171,7 @@ func (f *File) wrapErr(op string, err error) error {
 		return err
 	case err == errFileClosing:
 		err = os.ErrClosed
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case isCtxErr(err):
 		return err
 	}
 	return pathError(op, f.name, err)
@@ -352,7 +352,11 @@ func (f *File) StatContext(ctx context.Context) (fs.FileInfo, error) {
 		return nil, f.wrapErr("stat", err)
 	}
 	fi, err := f.r.statx(ctx, o, f.fdr.fd, "", unix.AT_EMPTY_PATH, baseName(f.name))
-	return fi, f.wrapErr("stat", err)
+	if err != nil {
+		// No typed nil in the interface: fi == nil must hold on error.
+		return nil, f.wrapErr("stat", err)
+	}
+	return fi, nil
 }
 
 // Close cancels what is in flight on the file, waits for it, and closes

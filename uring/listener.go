@@ -35,15 +35,15 @@ type Listener struct {
 
 // NewListener wraps a listening socket fd; the Listener owns it.
 func (r *Ring) NewListener(fd int, network string) (*Listener, error) {
-	fdr, err := r.newFdRef(fd)
+	l := &Listener{r: r, network: network, wake: make(chan struct{}, 1), closedCh: make(chan struct{})}
+	fdr, err := r.newFdRef(fd, l.markClosed)
 	if err != nil {
 		return nil, err
 	}
-	l := &Listener{r: r, fdr: fdr, network: network, wake: make(chan struct{}, 1), closedCh: make(chan struct{})}
+	l.fdr = fdr
 	if sa, err := unix.Getsockname(fd); err == nil {
 		l.addr = netAddr(network, sa)
 	}
-	fdr.onClose = l.markClosed
 	l.mu.Lock()
 	l.armed = true
 	l.mu.Unlock()

@@ -57,7 +57,7 @@ func (r *Ring) connect(ctx context.Context, fd int, a sockAddr) error {
 // lookup). TCP connections get TCP_NODELAY, as in package net.
 func (r *Ring) Dial(ctx context.Context, network, address string) (*Conn, error) {
 	opErr := func(err error) error {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		if isCtxErr(err) {
 			return err
 		}
 		return &net.OpError{Op: "dial", Net: network, Err: err}
@@ -170,7 +170,7 @@ type half struct {
 
 // NewConn wraps a connected stream socket fd; the Conn owns it.
 func (r *Ring) NewConn(fd int, network string) (*Conn, error) {
-	fdr, err := r.newFdRef(fd)
+	fdr, err := r.newFdRef(fd, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -210,7 +210,7 @@ func (c *Conn) opError(op string, err error) error {
 	switch {
 	case err == nil, err == io.EOF:
 		return err
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case isCtxErr(err):
 		return err
 	case err == errFileClosing:
 		err = net.ErrClosed
@@ -283,7 +283,7 @@ func (c *Conn) io(ctx context.Context, h *half, opcode uint8, p []byte, flags in
 			return int(res), nil
 		case ended:
 			return 0, ctx.Err()
-		case res != -int32(unix.ECANCELED):
+		case !cancelled(res):
 			return 0, unix.Errno(-res)
 		case c.r.isClosing():
 			return 0, ErrClosed

@@ -109,14 +109,11 @@ type chunk struct {
 }
 
 type opTable struct {
-	chunks  [maxChunks]atomic.Pointer[chunk]
-	n       int // chunks in use, under grow
-	grow    sync.Mutex
-	head    atomic.Uint64 // free stack: tag<<32 | (index+1)
-	freeErr error
+	chunks [maxChunks]atomic.Pointer[chunk]
+	n      int // chunks in use, under grow
+	grow   sync.Mutex
+	head   atomic.Uint64 // free stack: tag<<32 | (index+1)
 }
-
-func (t *opTable) init() {}
 
 func (t *opTable) slot(idx uint32) *op {
 	c := t.chunks[idx>>chunkShift].Load()

@@ -201,7 +201,7 @@ func (r *Ring) Remove(ctx context.Context, name string) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || err == ErrClosed {
+	if isCtxErr(err) || err == ErrClosed {
 		return pathError("remove", name, err)
 	}
 	err1 := r.unlink(ctx, name, unix.AT_REMOVEDIR)

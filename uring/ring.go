@@ -149,7 +149,6 @@ func (r *Ring) setup(entries int) error {
 	if err := liburing.RegisterEventfd(r.ring, efd); err != nil {
 		return os.NewSyscallError("io_uring_register_eventfd", err)
 	}
-	r.ops.init()
 	// Check that the flag exists: toggling fails on kernels without it.
 	r.efdToggle = liburing.CQEventfdToggle(r.ring, true) == nil
 	return nil

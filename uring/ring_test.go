@@ -557,9 +557,15 @@ func TestEINTR(t *testing.T) {
 			}
 		}
 	}()
-	for range 200 {
+	for i := range 200 {
+		// Each sleep lasts its whole time although signals keep coming:
+		// an interrupted submit or wait must not end it early.
+		start := time.Now()
 		if err := r.Sleep(ctx, 100*time.Microsecond); err != nil {
 			t.Fatal(err)
+		}
+		if d := time.Since(start); d < 100*time.Microsecond {
+			t.Fatalf("sleep %d of 100µs returned after %v", i, d)
 		}
 	}
 	close(stop)

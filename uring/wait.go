@@ -21,19 +21,8 @@ func (r *Ring) run(ctx context.Context, o *op, dl time.Time) (res int32, ctxEnde
 	if err := r.start(o); err != nil {
 		return 0, false, err
 	}
-	done := ctx.Done()
-	if done == nil {
-		<-o.done
-		return o.res, false, nil
-	}
-	select {
-	case <-o.done:
-		return o.res, false, nil
-	case <-done:
-		r.cancel(o)
-		<-o.done
-		return o.res, true, nil
-	}
+	res, ended := r.await(ctx, o)
+	return res, ended, nil
 }
 
 // do runs o under ctx (its deadline becomes a linked timeout) and returns
