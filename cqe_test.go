@@ -56,7 +56,7 @@ func TestWaitCQEs(t *testing.T) {
 	// Waiting for more than will ever arrive: after the timeout the kernel
 	// reports success because a completion is there, and it is returned.
 	// A signal would end the wait early the same way: block SIGURG.
-	noPreempt(t)
+	testNoPreempt(t)
 	coreNops(t, ring, 10, 1)
 	Submit(ring)
 	start := time.Now()

@@ -99,19 +99,3 @@ void lg_submit_batch(struct lg_batch *b, unsigned wait_nr)
 	ret = i == n ? io_uring_submit_and_wait(ring, wait_nr) : io_uring_submit(ring);
 	b->ret = ret < 0 ? ret : submitted + ret;
 }
-
-/* Drain up to max CQEs into out[] with io_uring_for_each_cqe, mark them seen
- * with one io_uring_cq_advance, and return how many were copied. */
-unsigned lg_copy_cqes(struct io_uring *ring, struct io_uring_cqe *out, unsigned max)
-{
-	struct io_uring_cqe *cqe;
-	unsigned head, n = 0;
-
-	io_uring_for_each_cqe(ring, head, cqe) {
-		if (n == max)
-			break;
-		out[n++] = *cqe;
-	}
-	io_uring_cq_advance(ring, n);
-	return n;
-}

@@ -84,6 +84,5 @@ struct lg_batch {
 };
 
 void lg_submit_batch(struct lg_batch *b, unsigned wait_nr);
-unsigned lg_copy_cqes(struct io_uring *ring, struct io_uring_cqe *out, unsigned max);
 
 #endif

@@ -60,7 +60,7 @@ func TestRegisterBuffers(t *testing.T) {
 		t.Errorf("READ_FIXED with buf_index 2 past the table: res %d, want -EFAULT", res)
 	}
 
-	if err := testRetryEINTR(func() error { return UnregisterBuffers(ring) }); err != nil {
+	if err := UnregisterBuffers(ring); err != nil {
 		t.Fatalf("UnregisterBuffers: %v", err)
 	}
 	regWantErr(t, "second UnregisterBuffers", UnregisterBuffers(ring), unix.ENXIO)
@@ -89,7 +89,7 @@ func TestRegisterBuffersPinned(t *testing.T) {
 		t.Fatalf("WRITE_FIXED: res %d", res)
 	}
 	testFileHolds(t, path, "pinned")
-	if err := testRetryEINTR(func() error { return UnregisterBuffers(ring) }); err != nil {
+	if err := UnregisterBuffers(ring); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -141,7 +141,7 @@ func TestRegisterBuffersSparseTags(t *testing.T) {
 	if n, err := RegisterBuffersUpdateTag(ring, 2, iov.Slice(), nil); err != nil || n != 2 {
 		t.Fatalf("RegisterBuffersUpdateTag(2, both, no tags) = %d, %v; want 2", n, err)
 	}
-	if err := testRetryEINTR(func() error { return UnregisterBuffers(ring) }); err != nil {
+	if err := UnregisterBuffers(ring); err != nil {
 		t.Fatal(err)
 	}
 	if kverAtLeast(6, 13) { // before 6.13, unregistering posts no tag CQEs
@@ -159,7 +159,7 @@ func TestRegisterBuffersSparseTags(t *testing.T) {
 	if string(b0[10:16]) != "second" {
 		t.Errorf("buffer 0 holds %q", b0[10:16])
 	}
-	if err := testRetryEINTR(func() error { return UnregisterBuffers(ring) }); err != nil {
+	if err := UnregisterBuffers(ring); err != nil {
 		t.Fatal(err)
 	}
 	if kverAtLeast(6, 13) {

@@ -49,7 +49,7 @@ func TestRegisterFiles(t *testing.T) {
 		t.Errorf("write through slot 2 past the table: res %d, want -EBADF", res)
 	}
 
-	if err := testRetryEINTR(func() error { return UnregisterFiles(ring) }); err != nil {
+	if err := UnregisterFiles(ring); err != nil {
 		t.Fatalf("UnregisterFiles: %v", err)
 	}
 	regWantErr(t, "second UnregisterFiles", UnregisterFiles(ring), unix.ENXIO)
@@ -134,7 +134,7 @@ func TestRegisterFilesTags(t *testing.T) {
 	if n, err := RegisterFilesUpdateTag(ring, 1, []int32{int32(fdA)}, nil); err != nil || n != 1 {
 		t.Fatalf("RegisterFilesUpdateTag(nil tags) = %d, %v", n, err)
 	}
-	if err := testRetryEINTR(func() error { return UnregisterFiles(ring) }); err != nil {
+	if err := UnregisterFiles(ring); err != nil {
 		t.Fatal(err)
 	}
 	if kverAtLeast(6, 13) { // before 6.13, unregistering posts no tag CQEs
@@ -150,7 +150,7 @@ func TestRegisterFilesTags(t *testing.T) {
 		t.Fatalf("write: res %d", res)
 	}
 	testFileHolds(t, pathA, "TO A")
-	if err := testRetryEINTR(func() error { return UnregisterFiles(ring) }); err != nil {
+	if err := UnregisterFiles(ring); err != nil {
 		t.Fatal(err)
 	}
 	regWantErr(t, "RegisterFilesTags(-1 with a tag)", RegisterFilesTags(ring, []int32{-1}, []uint64{1}), unix.EINVAL)

@@ -187,9 +187,7 @@ func testPeekWait(t testing.TB, ring *Ring) *CQE {
 // Go runtime sends SIGURG to threads to preempt goroutines (asynchronous
 // preemption), so a Go test sees EINTR where a C program without signal
 // handlers would not. Timed waits that expect ETIME retry, as Go's own
-// system call wrappers do. Unregistering files or buffers fails with EINTR
-// the same way on kernels before 6.13 (the wait for the resources' last
-// users is interruptible), most likely on 6.1, which usually has to wait.
+// system call wrappers do.
 func testRetryEINTR(f func() error) error {
 	for {
 		if err := f(); !errors.Is(err, unix.EINTR) {
@@ -198,12 +196,12 @@ func testRetryEINTR(f func() error) error {
 	}
 }
 
-// noPreempt keeps the Go runtime's preemption signal (SIGURG) away from the
+// testNoPreempt keeps the Go runtime's preemption signal (SIGURG) away from the
 // test's thread until the test ends, for a wait that must last its whole
 // timeout although a completion is already there: a signal would end it
 // early with success, which the waiting wrappers cannot tell from the
 // timeout.
-func noPreempt(t testing.TB) {
+func testNoPreempt(t testing.TB) {
 	t.Helper()
 	runtime.LockOSThread()
 	var set, old unix.Sigset_t

@@ -142,20 +142,6 @@ func ltRequireOp(t testing.TB, ops ...int) {
 	}
 }
 
-// ltRetryEINTR calls f again while it fails with EINTR. Go processes get
-// signals at any time (the runtime's SIGURG, SIGCHLD of the tests' child
-// processes), and some calls fail with EINTR where a C test without signal
-// handlers sees none: io_uring_unregister_files and _buffers wait
-// interruptibly for the resources' last users on kernels before 6.13 (6.1
-// usually has to wait).
-func ltRetryEINTR(f func() error) error {
-	for {
-		if err := f(); !errors.Is(err, unix.EINTR) {
-			return err
-		}
-	}
-}
-
 // ltKernelBefore reports whether the running kernel is older than version
 // ("6.3"). Tests use it only where a kernel changed behaviour that neither
 // the opcode probe nor a feature flag shows, to expect the older behaviour

@@ -126,7 +126,7 @@ func TestLiburing_reg_hint(t *testing.T) {
 		}
 		t.Fatal(err)
 	}
-	if err := ltRetryEINTR(func() error { return lu.UnregisterFiles(ring) }); err != nil {
+	if err := lu.UnregisterFiles(ring); err != nil {
 		t.Fatal(err)
 	}
 	lu.PrepSocketDirectAlloc(ltSQE(t, ring), unix.AF_UNIX, unix.SOCK_DGRAM, 0, 0)

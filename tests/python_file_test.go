@@ -80,7 +80,7 @@ func TestPython_file_registration(t *testing.T) {
 	if err := liburing.RegisterFiles(ring, []int32{int32(fd1), int32(fd2)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := ltRetryEINTR(func() error { return liburing.UnregisterFiles(ring) }); err != nil {
+	if err := liburing.UnregisterFiles(ring); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -335,7 +335,7 @@ func TestPython_openat_close_direct(t *testing.T) {
 	liburing.PrepCloseDirect(sqe, 0)
 	sqe.UserData = 321
 	pycWantRes(t, ring, 321, 0)
-	if err := ltRetryEINTR(func() error { return liburing.UnregisterFiles(ring) }); err != nil {
+	if err := liburing.UnregisterFiles(ring); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -360,7 +360,7 @@ func TestPython_openat2_close_direct(t *testing.T) {
 	liburing.PrepCloseDirect(sqe, 3)
 	sqe.UserData = 321
 	pycWantRes(t, ring, 321, 0)
-	if err := ltRetryEINTR(func() error { return liburing.UnregisterFiles(ring) }); err != nil {
+	if err := liburing.UnregisterFiles(ring); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -386,7 +386,7 @@ func TestPython_openat2_close_direct_auto_file_index_alloc(t *testing.T) {
 	liburing.PrepCloseDirect(sqe, 0)
 	sqe.UserData = 321
 	pycWantRes(t, ring, 321, 0)
-	if err := ltRetryEINTR(func() error { return liburing.UnregisterFiles(ring) }); err != nil {
+	if err := liburing.UnregisterFiles(ring); err != nil {
 		t.Fatal(err)
 	}
 }
