@@ -72,12 +72,14 @@ func TestExampleUringEcho(t *testing.T) {
 	addr, cmd, stderr := startListeningExample(t, server, "-max-conns", fmt.Sprint(conns))
 	// The example client, twice.
 	for i := range 2 {
-		stdout, errOut, code := netExampleRun(t, client, "-addr", addr, "hello", fmt.Sprintf("message %d", i), strings.Repeat("x", 10000))
+		big := strings.Repeat("x", 10000)
+		stdout, errOut, code := netExampleRun(t, client, "-addr", addr, "hello", fmt.Sprintf("message %d", i), big)
 		if code != 0 {
 			t.Fatalf("client exit %d: %s", code, errOut)
 		}
-		want := fmt.Sprintf("connected to %s\nsent \"hello\", received \"hello\"\nsent \"message %d\", received \"message %d\"\n", addr, i, i)
-		if !strings.HasPrefix(stdout, want) || !strings.HasSuffix(stdout, "closed\n") {
+		want := fmt.Sprintf("connected to %s\nsent \"hello\", received \"hello\"\nsent \"message %d\", received \"message %d\"\nsent %q, received %q\nclosed\n",
+			addr, i, i, big, big)
+		if stdout != want {
 			t.Errorf("client output:\n%s", stdout)
 		}
 	}
