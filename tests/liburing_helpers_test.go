@@ -96,6 +96,17 @@ func ltNoPreempt(t testing.TB) {
 	t.Cleanup(func() { unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil) })
 }
 
+// ltEventually checks cond every millisecond until it holds, and fails the
+// test when it still does not after ltWaitLimit.
+func ltEventually(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(ltWaitLimit); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %v", what, ltWaitLimit)
+		}
+	}
+}
+
 // ltWaitReady waits until n completions are ready. One WaitCQENr(n) is not
 // enough: when a signal ends its io_uring_enter while fewer than n are
 // there, the kernel reports success (the CQ is not empty) and liburing

@@ -231,18 +231,13 @@ func TestLiburing_across_fork(t *testing.T) {
 	// in an io-wq worker that a loaded machine schedules late, after the
 	// parent's next write to the same file: wait until it is in the file
 	// (without reaping it), as the C test's fork and barrier do by time.
-	for deadline := time.Now().Add(ltWaitLimit); ; time.Sleep(time.Millisecond) {
+	ltEventually(t, "the write before the fork lands", func() bool {
 		var st unix.Stat_t
 		if err := unix.Fstat(shared, &st); err != nil {
 			t.Fatal(err)
 		}
-		if st.Size == int64(len(before)) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the write before the fork did not land within %v", ltWaitLimit)
-		}
-	}
+		return st.Size == int64(len(before))
+	})
 	p1, p2 := open("parent1"), open("parent2")
 	readyR, readyW, _ := os.Pipe()
 	goR, goW, _ := os.Pipe()
@@ -557,13 +552,11 @@ func TestLiburing_defer_taskrun(t *testing.T) {
 		// which Go parks for good instead.
 		submitter := <-tid
 		task := fmt.Sprintf("/proc/self/task/%d", submitter)
-		for deadline := time.Now().Add(ltWaitLimit); submitter != os.Getpid(); time.Sleep(time.Millisecond) {
-			if _, err := os.Stat(task); errors.Is(err, os.ErrNotExist) {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the submitting thread did not exit within %v", ltWaitLimit)
-			}
+		if submitter != os.Getpid() {
+			ltEventually(t, "the submitting thread exits", func() bool {
+				_, err := os.Stat(task)
+				return errors.Is(err, os.ErrNotExist)
+			})
 		}
 		if _, err := lu.GetEvents(ring); !errors.Is(err, unix.EEXIST) {
 			t.Fatalf("GetEvents from a task that is not the submitter: %v, want EEXIST", err)
