@@ -115,7 +115,9 @@ func TestRegisterIowqMaxWorkers(t *testing.T) {
 // TestRegisterIowqAff pins this thread's io-wq workers to one CPU and checks
 // the affinity of a worker an async NOP starts. The kernel applies the mask
 // to workers it starts afterwards, and Go may have run io_uring work on this
-// thread before, so workers that already existed are left out.
+// thread before, so workers that existed once the mask was set are left
+// out (one that an earlier test's work was still starting could appear
+// between an earlier look and the registration, with the old mask).
 func TestRegisterIowqAff(t *testing.T) {
 	runtime.LockOSThread() // io-wq is per thread; never unlocked, see above
 	var mine unix.CPUSet
@@ -132,11 +134,11 @@ func TestRegisterIowqAff(t *testing.T) {
 	set.Set(cpu)
 
 	ring := newRing(t, 4, 0)
-	before := regIowqWorkers(t)
 	regWantErr(t, "RegisterIowqAff(cpusz 0)", RegisterIowqAff(ring, 0, &set), unix.EINVAL)
 	if err := RegisterIowqAff(ring, uint64(unsafe.Sizeof(set)), &set); err != nil {
 		t.Fatalf("RegisterIowqAff(CPU %d): %v", cpu, err)
 	}
+	before := regIowqWorkers(t)
 	if r := regNop(t, ring, IOSQE_ASYNC, 0); r != 0 {
 		t.Fatalf("async NOP: res %d", r)
 	}
